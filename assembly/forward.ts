@@ -1,0 +1,44 @@
+// Forward sweep: the value of every node, in tape order.
+// Leaves before `start` (inputs, data) and constant nodes were written by the caller.
+import * as K from "./opcodes";
+import { f64At, i32At, setF64, sigmoid } from "./rules";
+
+export function forward(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize): void {
+  for (let i = start; i < n; i++) {
+    const ia = i32At(a, i);
+    const ib = i32At(b, i);
+    const x = f64At(val, ia);
+    const y = f64At(val, ib);
+    let v: f64;
+    switch (<i32>load<u8>(ops + <usize>i)) {
+      case K.OP_ADD: v = x + y; break;
+      case K.OP_SUB: v = x - y; break;
+      case K.OP_MUL: v = x * y; break;
+      case K.OP_DIV: v = x / y; break;
+      case K.OP_POW: v = Math.pow(x, y); break;
+      case K.OP_POWC: v = Math.pow(x, y); break;
+      case K.OP_NEG: v = -x; break;
+      case K.OP_SIN: v = Math.sin(x); break;
+      case K.OP_COS: v = Math.cos(x); break;
+      case K.OP_TAN: v = Math.tan(x); break;
+      case K.OP_EXP: v = Math.exp(x); break;
+      case K.OP_LOG: v = Math.log(x); break;
+      case K.OP_SQRT: v = Math.sqrt(x); break;
+      case K.OP_SQUARE: v = x * x; break;
+      case K.OP_TANH: v = Math.tanh(x); break;
+      case K.OP_SIGMOID: v = sigmoid(x); break;
+      case K.OP_RELU: v = x > 0 ? x : 0; break;
+      case K.OP_ABS: v = Math.abs(x); break;
+      case K.OP_MIN: v = min<f64>(x, y); break;
+      case K.OP_MAX: v = max<f64>(x, y); break;
+      case K.OP_LT: v = x < y ? 1 : 0; break;
+      case K.OP_LE: v = x <= y ? 1 : 0; break;
+      case K.OP_GT: v = x > y ? 1 : 0; break;
+      case K.OP_GE: v = x >= y ? 1 : 0; break;
+      case K.OP_EQ: v = x == y ? 1 : 0; break;
+      case K.OP_SELECT: v = f64At(val, x > 0 ? i32At(a, ib) : i32At(b, ib)); break;
+      default: continue; // CONST (pre-filled) and BRANCHES (no value)
+    }
+    setF64(val, i, v);
+  }
+}

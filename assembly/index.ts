@@ -1,0 +1,45 @@
+// The WebAssembly module's exports: op codes (as globals, for the agreement test), the sweeps,
+// and a few combined entry points that save JS↔wasm crossings on the hot path.
+// Pointers are byte addresses in linear memory; the TypeScript side (src/engine/wasm.ts)
+// allocates every region, validates every input and lays the tape out. Kernels do no checks.
+import { forward } from "./forward";
+import { reverse } from "./reverse";
+import { tangent } from "./tangent";
+import { f64At, i32At, addF64, setF64 } from "./rules";
+
+export * from "./opcodes";
+export { forward } from "./forward";
+export { reverse } from "./reverse";
+export { tangent } from "./tangent";
+
+/** First free byte after the module's static data: where the TypeScript allocator starts. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Value and gradient of one scalar output: forward sweep, seed 1, reverse sweep. */
+export function gradient(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, out: i32): f64 {
+  forward(n, start, ops, a, b, val);
+  memory.fill(adj, 0, <usize>n << 3);
+  setF64(adj, out, 1);
+  reverse(n, start, ops, a, b, val, adj);
+  return f64At(val, out);
+}
+
+/** Vector-Jacobian product: forward sweep, seed adj[outs[j]] += u[j] for m outputs, reverse. */
+export function vjp(
+  n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
+  outs: usize, u: usize, m: i32,
+): void {
+  forward(n, start, ops, a, b, val);
+  memory.fill(adj, 0, <usize>n << 3);
+  for (let j = 0; j < m; j++) addF64(adj, i32At(outs, j), f64At(u, j));
+  reverse(n, start, ops, a, b, val, adj);
+}
+
+/** Jacobian-vector product: the caller wrote the input tangents into tan[0, inputs); every other
+ *  tangent is zeroed (the buffer is shared with the adjoints), then one tangent sweep. */
+export function jvp(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): void {
+  memory.fill(tan + (<usize>inputs << 3), 0, <usize>(n - inputs) << 3);
+  tangent(n, start, ops, a, b, val, tan);
+}

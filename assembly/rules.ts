@@ -1,0 +1,40 @@
+// Local partial derivatives shared by the sweeps: the few rules longer than one expression.
+// Each mirrors the rule of the same name in src/ops.ts; edge cases are documented there.
+
+// d(x^y)/dx = y·x^(y−1), and 0 when y = 0 (the derivative of the constant 1, not 0·∞ at x = 0).
+@inline export function powDx(x: f64, y: f64): f64 {
+  return y == 0 ? 0 : y * Math.pow(x, y - 1);
+}
+
+// ln(x) as it enters d(x^y)/dy: the limit 0 at x = 0 for y > 0; NaN for x < 0.
+@inline export function powLog(x: f64, y: f64): f64 {
+  return x > 0 ? Math.log(x) : x == 0 && y > 0 ? 0 : NaN;
+}
+
+// d(log x)/dx = 1/x, NaN where log itself is NaN (x < 0).
+@inline export function logDx(x: f64): f64 {
+  return x < 0 ? NaN : 1 / x;
+}
+
+@inline export function absDx(x: f64): f64 {
+  return x > 0 ? 1 : x < 0 ? -1 : 0;
+}
+
+@inline export function sigmoid(x: f64): f64 {
+  return 1 / (1 + Math.exp(-x));
+}
+
+// The tape's f64 and i32 arrays, addressed by node index.
+@inline export function f64At(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+@inline export function setF64(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+@inline export function addF64(base: usize, i: i32, v: f64): void {
+  const p = base + (<usize>i << 3);
+  store<f64>(p, load<f64>(p) + v);
+}
+@inline export function i32At(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}

@@ -1,0 +1,169 @@
+/**
+ * The TypeScript engine: the same tape, interpreted in plain TypeScript straight from the op
+ * table (ops.ts) — the reference the WebAssembly kernels are tested against, a fallback, and the
+ * benchmark baseline. add, sub and mul, most of any tape, are inlined; every other op calls its
+ * rule from the table. Same conventions as assembly/: zero adjoints are skipped in reverse, zero
+ * tangent terms contribute exactly 0 in forward mode.
+ */
+import { OP, OPS } from "../ops.js";
+import type { Tape } from "../tape.js";
+import type { Engine } from "./engine.js";
+
+const VALUE = OPS.map((r) => r.value);
+const DA = OPS.map((r) => r.da);
+const DB = OPS.map((r) => r.db);
+/** 0: no derivative (leaves, comparisons, branches), 1: unary, 2: binary. */
+const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0));
+
+export class JsEngine implements Engine {
+  private readonly op: Uint8Array;
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private readonly n: number;
+  /** First non-leaf node: inputs and data occupy [0, start). */
+  private readonly start: number;
+  private readonly outputs: Int32Array;
+  private readonly val: Float64Array;
+  /** Adjoints in reverse mode, tangents in forward mode. */
+  private readonly der: Float64Array;
+  readonly bytes: number;
+
+  constructor(private readonly tape: Tape) {
+    this.op = tape.op;
+    this.a = tape.a;
+    this.b = tape.b;
+    this.n = tape.op.length;
+    this.start = tape.inputs + tape.data;
+    this.outputs = tape.outputs;
+    this.val = new Float64Array(this.n);
+    this.der = new Float64Array(this.n);
+    this.bytes = this.n * 16;
+    for (let i = 0; i < this.n; i++) {
+      if (this.op[i] === OP.CONST) this.val[i] = tape.constants[this.a[i]];
+    }
+  }
+
+  private load(x: ArrayLike<number>, data: ArrayLike<number>): void {
+    const val = this.val;
+    for (let i = 0; i < x.length; i++) val[i] = x[i];
+    const offset = this.tape.inputs;
+    for (let i = 0; i < data.length; i++) val[offset + i] = data[i];
+  }
+
+  private gatherValues(values: Float64Array): void {
+    for (let j = 0; j < this.outputs.length; j++) values[j] = this.val[this.outputs[j]];
+  }
+
+  eval(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
+    this.load(x, data);
+    this.forward();
+    this.gatherValues(values);
+  }
+
+  grad(x: ArrayLike<number>, data: ArrayLike<number>, grad: Float64Array): number {
+    this.load(x, data);
+    this.forward();
+    this.der.fill(0);
+    this.der[this.outputs[0]] = 1;
+    this.reverse();
+    for (let i = 0; i < grad.length; i++) grad[i] = this.der[i];
+    return this.val[this.outputs[0]];
+  }
+
+  vjp(x: ArrayLike<number>, data: ArrayLike<number>, u: ArrayLike<number>, values: Float64Array, grad: Float64Array): void {
+    this.load(x, data);
+    this.forward();
+    this.der.fill(0);
+    for (let j = 0; j < this.outputs.length; j++) this.der[this.outputs[j]] += u[j];
+    this.reverse();
+    this.gatherValues(values);
+    for (let i = 0; i < grad.length; i++) grad[i] = this.der[i];
+  }
+
+  jvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, values: Float64Array, tangents: Float64Array): void {
+    this.load(x, data);
+    const der = this.der;
+    der.fill(0);
+    for (let i = 0; i < v.length; i++) der[i] = v[i];
+    this.tangent();
+    this.gatherValues(values);
+    for (let j = 0; j < this.outputs.length; j++) tangents[j] = der[this.outputs[j]];
+  }
+
+  dispose(): void {
+    // Plain typed arrays: the garbage collector frees them with this engine.
+  }
+
+  private forward(): void {
+    const { op, a, b, val, n } = this;
+    for (let i = this.start; i < n; i++) {
+      const code = op[i];
+      const x = val[a[i]];
+      const y = val[b[i]];
+      switch (code) {
+        case OP.ADD: val[i] = x + y; break;
+        case OP.SUB: val[i] = x - y; break;
+        case OP.MUL: val[i] = x * y; break;
+        case OP.CONST: case OP.BRANCHES: break;
+        case OP.SELECT: val[i] = val[x > 0 ? a[b[i]] : b[b[i]]]; break;
+        default: val[i] = VALUE[code](x, y);
+      }
+    }
+  }
+
+  private reverse(): void {
+    const { op, a, b, val, der: adj } = this;
+    for (let i = this.n - 1; i >= this.start; i--) {
+      const g = adj[i];
+      if (g === 0) continue;
+      const code = op[i];
+      const ia = a[i];
+      const ib = b[i];
+      switch (code) {
+        case OP.ADD: adj[ia] += g; adj[ib] += g; break;
+        case OP.SUB: adj[ia] += g; adj[ib] -= g; break;
+        case OP.MUL: adj[ia] += g * val[ib]; adj[ib] += g * val[ia]; break;
+        case OP.SELECT: adj[val[ia] > 0 ? a[ib] : b[ib]] += g; break;
+        default: {
+          const arity = ARITY[code];
+          if (arity === 0) break;
+          const x = val[ia];
+          const y = val[ib];
+          const v = val[i];
+          adj[ia] += g * DA[code](x, y, v);
+          if (arity === 2) adj[ib] += g * DB[code](x, y, v);
+        }
+      }
+    }
+  }
+
+  private tangent(): void {
+    const { op, a, b, val, der: tan, n } = this;
+    for (let i = this.start; i < n; i++) {
+      const code = op[i];
+      const ia = a[i];
+      const ib = b[i];
+      const x = val[ia];
+      const y = val[ib];
+      const tx = tan[ia];
+      const ty = tan[ib];
+      switch (code) {
+        case OP.CONST: case OP.BRANCHES: break;
+        case OP.SELECT: {
+          const chosen = x > 0 ? a[ib] : b[ib];
+          val[i] = val[chosen];
+          tan[i] = tan[chosen];
+          break;
+        }
+        default: {
+          const v = (val[i] = VALUE[code](x, y));
+          const arity = ARITY[code];
+          let t = 0;
+          if (arity > 0 && tx !== 0) t += tx * DA[code](x, y, v);
+          if (arity === 2 && ty !== 0) t += ty * DB[code](x, y, v);
+          tan[i] = t;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * tapegrad: record a scalar function once as a tape, replay it in WebAssembly — values, forward
+ * mode (jvp), reverse mode (grad, vjp) — float64 end to end.
+ */
+export { compile, type CompileOptions, type VectorCompileOptions, type Output } from "./compile.js";
+export { Compiled } from "./compiled.js";
+export type { EngineName } from "./engine/engine.js";
+export { Var, type Operand } from "./var.js";
+export {
+  abs, add, constant, cos, div, eq, exp, ge, gt, le, log, lt, max, min, mul, neg, pow, relu, select,
+  sigmoid, sin, sqrt, square, sub, sum, tan, tanh,
+} from "./math.js";
+export { OP, OPS, type OpRule, type OpKind } from "./ops.js";
+export type { Tape } from "./tape.js";
+export { memoryStats, setMemoryLimit, type MemoryStats } from "./memory.js";

@@ -1,0 +1,238 @@
+/**
+ * The op table: the single source of truth for every operation tapegrad records.
+ *
+ * Each op has a small integer code (what the tape stores), a name, an arity, a value rule, its
+ * local partial derivatives, and its second-order terms (for Hessian-vector products). The
+ * TypeScript engine evaluates straight from this table; the AssemblyScript kernels in
+ * `assembly/` mirror it case by case, and `test/opcodes.test.ts` proves the codes agree with
+ * the ones compiled into the WebAssembly module.
+ *
+ * Conventions, as in CasADi's calculus.hpp: `a` and `b` are the operand values, `v` the op's own
+ * value (so exp' = v and tanh' = 1 - v² reuse work). Unary ops ignore `b`.
+ *
+ * Edge cases are part of each rule and documented beside it (`edge`). Throughout: NaN in, NaN
+ * out; infinite partials follow IEEE arithmetic (so 0 · ∞ = NaN in a sum of paths).
+ */
+
+/**
+ * leaf: no operands. unary/binary: differentiable ops of one or two operands. compare: binary,
+ * value 1 or 0, derivative 0. control: select and its branches node, handled by each sweep.
+ */
+export type OpKind = "leaf" | "unary" | "binary" | "compare" | "control";
+
+export interface OpRule {
+  readonly code: number;
+  readonly name: string;
+  readonly kind: OpKind;
+  /** The value of the op from its operands. */
+  readonly value: (a: number, b: number) => number;
+  /** ∂v/∂a and ∂v/∂b, given the operands and the value v. */
+  readonly da: (a: number, b: number, v: number) => number;
+  readonly db: (a: number, b: number, v: number) => number;
+  /** Second-order terms ∂²v/∂a², ∂²v/∂a∂b, ∂²v/∂b². */
+  readonly daa: (a: number, b: number, v: number) => number;
+  readonly dab: (a: number, b: number, v: number) => number;
+  readonly dbb: (a: number, b: number, v: number) => number;
+  /** What the op does at its edge points. */
+  readonly edge: string;
+}
+
+const zero = (): number => 0;
+const one = (): number => 1;
+const notEvaluated = (): number => NaN;
+
+/** Shared parts of the derivative rule of a^b, for the variable- and constant-exponent forms. */
+// d(a^b)/da = b·a^(b−1); at b = 0 the derivative of the constant 1 is 0 (not 0·∞ at a = 0).
+const powDa = (a: number, b: number): number => (b === 0 ? 0 : b * Math.pow(a, b - 1));
+const powDaa = (a: number, b: number): number =>
+  b === 0 || b === 1 ? 0 : b * (b - 1) * Math.pow(a, b - 2);
+// ln(a) with the limit a^b·ln(a) → 0 at a = 0, b > 0; undefined (NaN) for a < 0.
+const powLog = (a: number, b: number): number => (a > 0 ? Math.log(a) : a === 0 && b > 0 ? 0 : NaN);
+
+function op(
+  code: number,
+  name: string,
+  kind: OpKind,
+  rule: Partial<Omit<OpRule, "code" | "name" | "kind">> & { edge?: string },
+): OpRule {
+  return {
+    code,
+    name,
+    kind,
+    value: rule.value ?? notEvaluated,
+    da: rule.da ?? zero,
+    db: rule.db ?? zero,
+    daa: rule.daa ?? zero,
+    dab: rule.dab ?? zero,
+    dbb: rule.dbb ?? zero,
+    edge: rule.edge ?? "",
+  };
+}
+
+/** Op codes by name; the tape's `op` array holds these. */
+export const OP = {
+  INPUT: 0,
+  DATA: 1,
+  CONST: 2,
+  ADD: 3,
+  SUB: 4,
+  MUL: 5,
+  DIV: 6,
+  POW: 7,
+  POWC: 8,
+  NEG: 9,
+  SIN: 10,
+  COS: 11,
+  TAN: 12,
+  EXP: 13,
+  LOG: 14,
+  SQRT: 15,
+  SQUARE: 16,
+  TANH: 17,
+  SIGMOID: 18,
+  RELU: 19,
+  ABS: 20,
+  MIN: 21,
+  MAX: 22,
+  LT: 23,
+  LE: 24,
+  GT: 25,
+  GE: 26,
+  EQ: 27,
+  SELECT: 28,
+  BRANCHES: 29,
+} as const;
+
+export type OpCode = (typeof OP)[keyof typeof OP];
+
+export const OPS: readonly OpRule[] = [
+  op(OP.INPUT, "input", "leaf", { edge: "A differentiated input; the tape's first nodes." }),
+  op(OP.DATA, "data", "leaf", { edge: "A data input: set per call, never differentiated." }),
+  op(OP.CONST, "const", "leaf", { edge: "A constant from the pool; one node per distinct number." }),
+
+  op(OP.ADD, "add", "binary", { value: (a, b) => a + b, da: one, db: one }),
+  op(OP.SUB, "sub", "binary", { value: (a, b) => a - b, da: one, db: () => -1 }),
+  op(OP.MUL, "mul", "binary", { value: (a, b) => a * b, da: (_a, b) => b, db: (a) => a, dab: one }),
+  op(OP.DIV, "div", "binary", {
+    value: (a, b) => a / b,
+    da: (_a, b) => 1 / b,
+    db: (_a, b, v) => -v / b,
+    dab: (_a, b) => -1 / (b * b),
+    dbb: (_a, b, v) => (2 * v) / (b * b),
+    edge: "b = 0 gives ±∞ or NaN, as IEEE division does; so do the partials.",
+  }),
+  op(OP.POW, "pow", "binary", {
+    value: (a, b) => Math.pow(a, b),
+    da: powDa,
+    db: (a, b, v) => powLog(a, b) * v,
+    daa: powDaa,
+    dab: (a, b) => Math.pow(a, b - 1) * (1 + b * powLog(a, b)),
+    dbb: (a, b, v) => powLog(a, b) * powLog(a, b) * v,
+    edge:
+      "Variable exponent. ∂/∂b = ln(a)·a^b: 0 at a = 0 for b > 0 (the limit), NaN for a < 0 " +
+      "(not real-differentiable in b). ∂/∂a = b·a^(b−1), 0 when b = 0. " +
+      "pow with a constant exponent records powc instead.",
+  }),
+  op(OP.POWC, "powc", "binary", {
+    value: (a, b) => Math.pow(a, b),
+    da: powDa,
+    daa: powDaa,
+    edge:
+      "Constant exponent b (recorded when the exponent is a number): ∂/∂a = b·a^(b−1), 0 when " +
+      "b = 0; a negative base with an integer exponent is fine (pow(−2, 3)' = 12); a negative " +
+      "base with a fractional exponent is NaN, value and derivative.",
+  }),
+
+  op(OP.NEG, "neg", "unary", { value: (a) => -a, da: () => -1 }),
+  op(OP.SIN, "sin", "unary", {
+    value: (a) => Math.sin(a),
+    da: (a) => Math.cos(a),
+    daa: (_a, _b, v) => -v,
+  }),
+  op(OP.COS, "cos", "unary", {
+    value: (a) => Math.cos(a),
+    da: (a) => -Math.sin(a),
+    daa: (_a, _b, v) => -v,
+  }),
+  op(OP.TAN, "tan", "unary", {
+    value: (a) => Math.tan(a),
+    da: (_a, _b, v) => 1 + v * v,
+    daa: (_a, _b, v) => 2 * v * (1 + v * v),
+    edge: "Poles at π/2 + kπ are never hit exactly in float64; the value and 1 + tan² are huge near them.",
+  }),
+  op(OP.EXP, "exp", "unary", {
+    value: (a) => Math.exp(a),
+    da: (_a, _b, v) => v,
+    daa: (_a, _b, v) => v,
+    edge: "Overflows to +∞ above a ≈ 709.78, like its derivative.",
+  }),
+  op(OP.LOG, "log", "unary", {
+    value: (a) => Math.log(a),
+    da: (a) => (a < 0 ? NaN : 1 / a),
+    daa: (a) => (a < 0 ? NaN : -1 / (a * a)),
+    edge: "log(0) = −∞ with derivative +∞; for a < 0 value and derivative are NaN.",
+  }),
+  op(OP.SQRT, "sqrt", "unary", {
+    value: (a) => Math.sqrt(a),
+    da: (_a, _b, v) => 0.5 / v,
+    daa: (_a, _b, v) => -0.25 / (v * v * v),
+    edge: "sqrt(0) = 0 with derivative +∞; for a < 0 value and derivative are NaN.",
+  }),
+  op(OP.SQUARE, "square", "unary", { value: (a) => a * a, da: (a) => 2 * a, daa: () => 2 }),
+  op(OP.TANH, "tanh", "unary", {
+    value: (a) => Math.tanh(a),
+    da: (_a, _b, v) => 1 - v * v,
+    daa: (_a, _b, v) => -2 * v * (1 - v * v),
+    edge: "Saturates to ±1 for |a| > 19; the derivative then underflows to 0, never NaN.",
+  }),
+  op(OP.SIGMOID, "sigmoid", "unary", {
+    value: (a) => 1 / (1 + Math.exp(-a)),
+    da: (_a, _b, v) => v * (1 - v),
+    daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
+    edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
+  }),
+  op(OP.RELU, "relu", "unary", {
+    value: (a) => (a > 0 ? a : 0),
+    da: (a) => (a > 0 ? 1 : 0),
+    edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use). relu(NaN) = 0: NaN > 0 is false.",
+  }),
+  op(OP.ABS, "abs", "unary", {
+    value: (a) => Math.abs(a),
+    da: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
+    edge: "abs'(0) = 0 (Stan's convention); abs'(NaN) = 0, with value NaN.",
+  }),
+  op(OP.MIN, "min", "binary", {
+    value: (a, b) => Math.min(a, b),
+    da: (a, b) => (a <= b ? 1 : 0),
+    db: (a, b) => (a <= b ? 0 : 1),
+    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
+  }),
+  op(OP.MAX, "max", "binary", {
+    value: (a, b) => Math.max(a, b),
+    da: (a, b) => (a >= b ? 1 : 0),
+    db: (a, b) => (a >= b ? 0 : 1),
+    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
+  }),
+
+  op(OP.LT, "lt", "compare", { value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.LE, "le", "compare", { value: (a, b) => (a <= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.GT, "gt", "compare", { value: (a, b) => (a > b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.GE, "ge", "compare", { value: (a, b) => (a >= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.EQ, "eq", "compare", { value: (a, b) => (a === b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+
+  op(OP.SELECT, "select", "control", {
+    edge:
+      "select(c, t, f) is t where c > 0, else f (so NaN chooses f). Operand a is c, operand b a " +
+      "branches node holding t and f; only the chosen branch receives derivative.",
+  }),
+  op(OP.BRANCHES, "branches", "control", {
+    edge: "Holds the two branch operands of the select that follows it; has no value of its own.",
+  }),
+];
+
+/** The rule for a code, by lookup; throws on a code that is not in the table. */
+export function opRule(code: number): OpRule {
+  const rule = OPS[code];
+  if (rule === undefined || rule.code !== code) throw new Error(`tapegrad: unknown op code ${code}`);
+  return rule;
+}

@@ -1,0 +1,38 @@
+/**
+ * The tape: a computational graph flattened in static single assignment order.
+ *
+ * Node i is the result of instruction i; its operands always have smaller indices, so one pass
+ * forward computes every value and one pass backward every adjoint. Struct of arrays: `op` holds
+ * op codes (see ops.ts), `a` and `b` operand node indices. 9 bytes per node.
+ *
+ * Leaves come first and in a fixed place, which lets both engines skip a gather:
+ *   nodes [0, inputs)                 the differentiated inputs, in order
+ *   nodes [inputs, inputs + data)     the data inputs (not differentiated)
+ * Constant nodes (op CONST, `a` = index into `constants`) appear wherever first used, one node
+ * per distinct number. A select is two nodes: BRANCHES (a = if-true, b = if-false) right before
+ * SELECT (a = condition, b = the BRANCHES node).
+ */
+export interface Tape {
+  readonly op: Uint8Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** The constants pool: each distinct number once. */
+  readonly constants: Float64Array;
+  /** Number of differentiated inputs; they are nodes 0 … inputs−1. */
+  readonly inputs: number;
+  /** Number of data inputs; they are nodes inputs … inputs+data−1. */
+  readonly data: number;
+  /** The node index of each output. */
+  readonly outputs: Int32Array;
+  /** Display names of the inputs and data inputs (for graphs and messages). */
+  readonly inputNames: readonly string[];
+  readonly dataNames: readonly string[];
+}
+
+/** Number of nodes on a tape. */
+export function tapeSize(tape: Tape): number {
+  return tape.op.length;
+}
+
+/** Bytes of tape storage per node: op (1) + a (4) + b (4). */
+export const TAPE_BYTES_PER_NODE = 9;

@@ -1,0 +1,118 @@
+/**
+ * Recording: while the user's function runs inside compile(), every operation on a Var appends
+ * one node to the active Trace. Nodes are written straight into growable typed arrays — no
+ * object per node besides the Var the user holds, and no WebAssembly call per node.
+ */
+import { OP } from "./ops.js";
+import type { Tape } from "./tape.js";
+
+/** The largest tape tapegrad records: its working memory must fit in 4 GiB of wasm32 memory. */
+export const MAX_NODES = 1 << 27;
+
+let nextTraceId = 1;
+
+export class Trace {
+  readonly id = nextTraceId++;
+  size = 0;
+  private op = new Uint8Array(256);
+  private a = new Int32Array(256);
+  private b = new Int32Array(256);
+  private readonly constants: number[] = [];
+  /** Constant value → its node. Map keys use SameValueZero, so −0 gets its own slot. */
+  private readonly constantNodes = new Map<number, number>();
+  private negativeZeroNode = -1;
+
+  /** Appends a node and returns its index. */
+  push(op: number, a: number, b: number): number {
+    const i = this.size;
+    if (i === this.op.length) this.grow();
+    this.op[i] = op;
+    this.a[i] = a;
+    this.b[i] = b;
+    this.size = i + 1;
+    return i;
+  }
+
+  /** The node holding the number x, created on first use. */
+  constant(x: number): number {
+    if (Object.is(x, -0)) {
+      if (this.negativeZeroNode < 0) this.negativeZeroNode = this.newConstant(x);
+      return this.negativeZeroNode;
+    }
+    let node = this.constantNodes.get(x);
+    if (node === undefined) {
+      node = this.newConstant(x);
+      this.constantNodes.set(x, node);
+    }
+    return node;
+  }
+
+  private newConstant(x: number): number {
+    this.constants.push(x);
+    return this.push(OP.CONST, this.constants.length - 1, 0);
+  }
+
+  private grow(): void {
+    if (this.op.length >= MAX_NODES) {
+      throw new Error(
+        `tapegrad: the function records more than ${MAX_NODES} nodes, the largest tape tapegrad supports`,
+      );
+    }
+    const capacity = Math.min(this.op.length * 2, MAX_NODES);
+    const op = new Uint8Array(capacity);
+    const a = new Int32Array(capacity);
+    const b = new Int32Array(capacity);
+    op.set(this.op);
+    a.set(this.a);
+    b.set(this.b);
+    this.op = op;
+    this.a = a;
+    this.b = b;
+  }
+
+  /** Freezes the recording into a tape, trimmed to size. */
+  finish(
+    inputs: number,
+    data: number,
+    outputs: number[],
+    inputNames: string[],
+    dataNames: string[],
+  ): Tape {
+    const n = this.size;
+    return {
+      op: this.op.slice(0, n),
+      a: this.a.slice(0, n),
+      b: this.b.slice(0, n),
+      constants: Float64Array.from(this.constants),
+      inputs,
+      data,
+      outputs: Int32Array.from(outputs),
+      inputNames,
+      dataNames,
+    };
+  }
+}
+
+let active: Trace | null = null;
+
+/** The trace being recorded; throws when called outside compile(). */
+export function activeTrace(): Trace {
+  if (active === null) {
+    throw new Error(
+      "tapegrad: operations on variables only work inside the function given to compile() " +
+        "(was a variable kept and used after compile() returned?)",
+    );
+  }
+  return active;
+}
+
+/** Runs body with trace active; nested compile() calls restore the outer trace after. */
+export function withTrace<T>(trace: Trace, body: () => T): T {
+  const outer = active;
+  active = trace;
+  try {
+    return body();
+  } finally {
+    active = outer;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The WebAssembly module: decoded from the inlined bytes and instantiated synchronously on first
+ * use, once per JS realm (main thread, each worker). @assemblyscript/loader does the instantiation
+ * and turns an AssemblyScript abort into a JS Error; the hot path calls the raw exports, which
+ * skip the loader's argument-count wrapper.
+ */
+import { instantiateSync } from "@assemblyscript/loader";
+import { WASM_BASE64 } from "./bytes.js";
+
+/** The raw exports of assembly/index.ts. Pointers are byte addresses in `memory`. */
+export interface Kernels {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  forward(n: number, start: number, ops: number, a: number, b: number, val: number): void;
+  reverse(n: number, start: number, ops: number, a: number, b: number, val: number, adj: number): void;
+  tangent(n: number, start: number, ops: number, a: number, b: number, val: number, tan: number): void;
+  gradient(n: number, start: number, ops: number, a: number, b: number, val: number, adj: number, out: number): number;
+  jvp(n: number, start: number, inputs: number, ops: number, a: number, b: number, val: number, tan: number): void;
+  vjp(
+    n: number, start: number, ops: number, a: number, b: number, val: number, adj: number,
+    outs: number, u: number, m: number,
+  ): void;
+}
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let instance: WebAssembly.Instance | null = null;
+
+function wasmInstance(): WebAssembly.Instance {
+  if (instance === null) instance = instantiateSync(decodeBase64(WASM_BASE64), {}).instance;
+  return instance;
+}
+
+/** The kernels of this realm's module instance. */
+export function kernels(): Kernels {
+  return wasmInstance().exports as unknown as Kernels;
+}
+
+/** The op codes compiled into the module (its OP_* globals), by upper-case name. */
+export function compiledOpCodes(): Record<string, number> {
+  const codes: Record<string, number> = {};
+  for (const [name, value] of Object.entries(wasmInstance().exports)) {
+    if (name.startsWith("OP_") && value instanceof WebAssembly.Global) codes[name.slice(3)] = value.value as number;
+  }
+  return codes;
+}

@@ -10,35 +10,34 @@ export function forward(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     const x = f64At(val, ia);
     const y = f64At(val, ib);
     let v: f64;
-    switch (<i32>load<u8>(ops + <usize>i)) {
-      case K.OP_ADD: v = x + y; break;
-      case K.OP_SUB: v = x - y; break;
-      case K.OP_MUL: v = x * y; break;
-      case K.OP_DIV: v = x / y; break;
-      case K.OP_POW: v = Math.pow(x, y); break;
-      case K.OP_POWC: v = Math.pow(x, y); break;
-      case K.OP_NEG: v = -x; break;
-      case K.OP_SIN: v = Math.sin(x); break;
-      case K.OP_COS: v = Math.cos(x); break;
-      case K.OP_TAN: v = Math.tan(x); break;
-      case K.OP_EXP: v = Math.exp(x); break;
-      case K.OP_LOG: v = Math.log(x); break;
-      case K.OP_SQRT: v = Math.sqrt(x); break;
-      case K.OP_SQUARE: v = x * x; break;
-      case K.OP_TANH: v = Math.tanh(x); break;
-      case K.OP_SIGMOID: v = sigmoid(x); break;
-      case K.OP_RELU: v = x > 0 ? x : 0; break;
-      case K.OP_ABS: v = Math.abs(x); break;
-      case K.OP_MIN: v = min<f64>(x, y); break;
-      case K.OP_MAX: v = max<f64>(x, y); break;
-      case K.OP_LT: v = x < y ? 1 : 0; break;
-      case K.OP_LE: v = x <= y ? 1 : 0; break;
-      case K.OP_GT: v = x > y ? 1 : 0; break;
-      case K.OP_GE: v = x >= y ? 1 : 0; break;
-      case K.OP_EQ: v = x == y ? 1 : 0; break;
-      case K.OP_SELECT: v = f64At(val, x > 0 ? i32At(a, ib) : i32At(b, ib)); break;
-      default: continue; // CONST (pre-filled) and BRANCHES (no value)
-    }
+    const op = <i32>load<u8>(ops + <usize>i);
+    if (op == K.OP_ADD) v = x + y;
+    else if (op == K.OP_MUL) v = x * y;
+    else if (op == K.OP_SUB) v = x - y;
+    else if (op == K.OP_SQUARE) v = x * x;
+    else if (op == K.OP_DIV) v = x / y;
+    else if (op == K.OP_NEG) v = -x;
+    else if (op == K.OP_TANH) v = Math.tanh(x);
+    else if (op == K.OP_EXP) v = Math.exp(x);
+    else if (op == K.OP_SIN) v = Math.sin(x);
+    else if (op == K.OP_COS) v = Math.cos(x);
+    else if (op == K.OP_LOG) v = Math.log(x);
+    else if (op == K.OP_SQRT) v = Math.sqrt(x);
+    else if (op == K.OP_SIGMOID) v = sigmoid(x);
+    else if (op == K.OP_RELU) v = x > 0 ? x : 0;
+    else if (op == K.OP_ABS) v = Math.abs(x);
+    else if (op == K.OP_POWC) v = Math.pow(x, y);
+    else if (op == K.OP_POW) v = Math.pow(x, y);
+    else if (op == K.OP_TAN) v = Math.tan(x);
+    else if (op == K.OP_MIN) v = min<f64>(x, y);
+    else if (op == K.OP_MAX) v = max<f64>(x, y);
+    else if (op == K.OP_SELECT) v = f64At(val, x > 0 ? i32At(a, ib) : i32At(b, ib));
+    else if (op == K.OP_LT) v = x < y ? 1 : 0;
+    else if (op == K.OP_LE) v = x <= y ? 1 : 0;
+    else if (op == K.OP_GT) v = x > y ? 1 : 0;
+    else if (op == K.OP_GE) v = x >= y ? 1 : 0;
+    else if (op == K.OP_EQ) v = x == y ? 1 : 0;
+    else continue; // CONST (pre-filled) and BRANCHES (no value)
     setF64(val, i, v);
   }
 }

@@ -2,6 +2,12 @@
 // and a few combined entry points that save JS↔wasm crossings on the hot path.
 // Pointers are byte addresses in linear memory; the TypeScript side (src/engine/wasm.ts)
 // allocates every region, validates every input and lays the tape out. Kernels do no checks.
+//
+// Dispatch: each sweep branches on the op code with an if-chain ordered by how often ops occur
+// on real tapes (add, mul, sub, square first), not a switch. asc turns a dense switch into
+// br_table, one indirect jump, and the CPUs here mispredict it on any mix of ops: measured on
+// the Rosenbrock tape (n = 1000), forward 9.5 ns/node with br_table and 2.2 with the chain, whose
+// conditional branches the predictor learns. Keep the chain: don't fold it back into a switch.
 import { forward } from "./forward";
 import { reverse } from "./reverse";
 import { tangent } from "./tangent";

@@ -15,29 +15,28 @@ export function reverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     const x = f64At(val, ia);
     const y = f64At(val, ib);
     const v = f64At(val, i);
-    switch (<i32>load<u8>(ops + <usize>i)) {
-      case K.OP_ADD: addF64(adj, ia, g); addF64(adj, ib, g); break;
-      case K.OP_SUB: addF64(adj, ia, g); addF64(adj, ib, -g); break;
-      case K.OP_MUL: addF64(adj, ia, g * y); addF64(adj, ib, g * x); break;
-      case K.OP_DIV: addF64(adj, ia, g / y); addF64(adj, ib, -g * v / y); break;
-      case K.OP_POW: addF64(adj, ia, g * powDx(x, y)); addF64(adj, ib, g * powLog(x, y) * v); break;
-      case K.OP_POWC: addF64(adj, ia, g * powDx(x, y)); break;
-      case K.OP_NEG: addF64(adj, ia, -g); break;
-      case K.OP_SIN: addF64(adj, ia, g * Math.cos(x)); break;
-      case K.OP_COS: addF64(adj, ia, -g * Math.sin(x)); break;
-      case K.OP_TAN: addF64(adj, ia, g * (1 + v * v)); break;
-      case K.OP_EXP: addF64(adj, ia, g * v); break;
-      case K.OP_LOG: addF64(adj, ia, g * logDx(x)); break;
-      case K.OP_SQRT: addF64(adj, ia, g * (0.5 / v)); break;
-      case K.OP_SQUARE: addF64(adj, ia, g * (2 * x)); break;
-      case K.OP_TANH: addF64(adj, ia, g * (1 - v * v)); break;
-      case K.OP_SIGMOID: addF64(adj, ia, g * (v * (1 - v))); break;
-      case K.OP_RELU: if (x > 0) addF64(adj, ia, g); break;
-      case K.OP_ABS: addF64(adj, ia, g * absDx(x)); break;
-      case K.OP_MIN: addF64(adj, x <= y ? ia : ib, g); break;
-      case K.OP_MAX: addF64(adj, x >= y ? ia : ib, g); break;
-      case K.OP_SELECT: addF64(adj, x > 0 ? i32At(a, ib) : i32At(b, ib), g); break;
-      default: break; // leaves, comparisons (derivative 0), BRANCHES
-    }
+    const op = <i32>load<u8>(ops + <usize>i);
+    if (op == K.OP_ADD) { addF64(adj, ia, g); addF64(adj, ib, g); }
+    else if (op == K.OP_MUL) { addF64(adj, ia, g * y); addF64(adj, ib, g * x); }
+    else if (op == K.OP_SUB) { addF64(adj, ia, g); addF64(adj, ib, -g); }
+    else if (op == K.OP_SQUARE) addF64(adj, ia, g * (2 * x));
+    else if (op == K.OP_DIV) { addF64(adj, ia, g / y); addF64(adj, ib, -g * v / y); }
+    else if (op == K.OP_NEG) addF64(adj, ia, -g);
+    else if (op == K.OP_TANH) addF64(adj, ia, g * (1 - v * v));
+    else if (op == K.OP_EXP) addF64(adj, ia, g * v);
+    else if (op == K.OP_SIN) addF64(adj, ia, g * Math.cos(x));
+    else if (op == K.OP_COS) addF64(adj, ia, -g * Math.sin(x));
+    else if (op == K.OP_LOG) addF64(adj, ia, g * logDx(x));
+    else if (op == K.OP_SQRT) addF64(adj, ia, g * (0.5 / v));
+    else if (op == K.OP_SIGMOID) addF64(adj, ia, g * (v * (1 - v)));
+    else if (op == K.OP_RELU) { if (x > 0) addF64(adj, ia, g); }
+    else if (op == K.OP_ABS) addF64(adj, ia, g * absDx(x));
+    else if (op == K.OP_POWC) addF64(adj, ia, g * powDx(x, y));
+    else if (op == K.OP_POW) { addF64(adj, ia, g * powDx(x, y)); addF64(adj, ib, g * powLog(x, y) * v); }
+    else if (op == K.OP_TAN) addF64(adj, ia, g * (1 + v * v));
+    else if (op == K.OP_MIN) addF64(adj, x <= y ? ia : ib, g);
+    else if (op == K.OP_MAX) addF64(adj, x >= y ? ia : ib, g);
+    else if (op == K.OP_SELECT) addF64(adj, x > 0 ? i32At(a, ib) : i32At(b, ib), g);
+    // else: leaves, comparisons (derivative 0) and BRANCHES pass nothing back
   }
 }

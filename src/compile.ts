@@ -56,7 +56,8 @@ export function compile(
     const result: unknown = vector ? (fn as (xs: Var[]) => Output)(xs) : (fn as (...xs: Var[]) => Output)(...xs);
     return outputNodes(trace, result);
   });
-  return new Compiled(trace.finish(inputs, 0, outputs, names, []), engine);
+  const tape = trace.finish(inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" });
+  return new Compiled(tape, engine);
 }
 
 function outputNodes(trace: Trace, result: unknown): number[] {
@@ -71,20 +72,23 @@ function outputNodes(trace: Trace, result: unknown): number[] {
   });
 }
 
-function inputNames(fn: Function, inputs: number, vector: boolean, given?: readonly string[]): string[] {
+/** Input names: the ones given, else the parameter names, else x0, x1, … (see Tape). */
+function inputNames(
+  fn: Function,
+  inputs: number,
+  vector: boolean,
+  given?: readonly string[],
+): { inputNames: string[]; vectorName: string } {
   if (given !== undefined) {
     if (given.length !== inputs || given.some((name) => typeof name !== "string")) {
       throw new Error(`tapegrad: compile(): names must be ${inputs} strings, one per input`);
     }
-    return [...given];
+    return { inputNames: [...given], vectorName: "x" };
   }
   const params = parameterNames(fn);
-  if (vector) {
-    const base = params?.length === 1 ? params[0] : "x";
-    return Array.from({ length: inputs }, (_, i) => `${base}[${i}]`);
-  }
-  if (params !== null && params.length === inputs) return params;
-  return Array.from({ length: inputs }, (_, i) => `x${i}`);
+  if (vector) return { inputNames: [], vectorName: params?.length === 1 ? params[0]! : "x" };
+  if (params !== null && params.length === inputs) return { inputNames: params, vectorName: "x" };
+  return { inputNames: Array.from({ length: inputs }, (_, i) => `x${i}`), vectorName: "x" };
 }
 
 /** The plain identifiers of fn's parameter list, or null when it is anything fancier. */

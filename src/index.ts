@@ -11,5 +11,5 @@ export {
   sigmoid, sin, sqrt, square, sub, sum, tan, tanh,
 } from "./math.js";
 export { OP, OPS, type OpRule, type OpKind } from "./ops.js";
-export type { Tape } from "./tape.js";
+export { inputName, dataName, type Tape } from "./tape.js";
 export { memoryStats, setMemoryLimit, type MemoryStats } from "./memory.js";

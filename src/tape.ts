@@ -24,9 +24,26 @@ export interface Tape {
   readonly data: number;
   /** The node index of each output. */
   readonly outputs: Int32Array;
-  /** Display names of the inputs and data inputs (for graphs and messages). */
+  /**
+   * Display names of the inputs (for graphs and messages): one per input, or — for a function
+   * of a vector, where 10⁵ strings would cost more than the tape — empty, and the inputs are
+   * `${vectorName}[i]`. Read them with inputName().
+   */
   readonly inputNames: readonly string[];
+  readonly vectorName: string;
+  /** Display names of the data inputs, the same way. */
   readonly dataNames: readonly string[];
+  readonly dataVectorName: string;
+}
+
+/** The display name of input i. */
+export function inputName(tape: Tape, i: number): string {
+  return tape.inputNames[i] ?? `${tape.vectorName}[${i}]`;
+}
+
+/** The display name of data input i. */
+export function dataName(tape: Tape, i: number): string {
+  return tape.dataNames[i] ?? `${tape.dataVectorName}[${i}]`;
 }
 
 /** Number of nodes on a tape. */

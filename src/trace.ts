@@ -75,8 +75,7 @@ export class Trace {
     inputs: number,
     data: number,
     outputs: number[],
-    inputNames: string[],
-    dataNames: string[],
+    names: Pick<Tape, "inputNames" | "vectorName" | "dataNames" | "dataVectorName">,
   ): Tape {
     const n = this.size;
     return {
@@ -87,8 +86,7 @@ export class Trace {
       inputs,
       data,
       outputs: Int32Array.from(outputs),
-      inputNames,
-      dataNames,
+      ...names,
     };
   }
 }

@@ -1,0 +1,231 @@
+/**
+ * Every op: value and first derivative against its closed form and against central differences,
+ * at ordinary points and at its edge points, on both engines and in both modes (reverse: grad and
+ * vjp; forward: jvp along each unit direction).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  abs, compile, cos, eq, exp, ge, gt, le, log, lt, max, min, neg, OP, OPS, pow, relu, select, sigmoid, sin,
+  sqrt, square, tan, tanh, type Compiled, type Var,
+} from "../src/index.js";
+import { ENGINES } from "./engines.js";
+import { expectClose } from "./helpers.js";
+
+interface Case {
+  /** The op as a traced function of one or two variables. */
+  fn: (x: Var, y: Var) => Var;
+  /** Closed forms: the value and the partials with respect to x and y. */
+  value: (x: number, y: number) => number;
+  dx: (x: number, y: number) => number;
+  dy: (x: number, y: number) => number;
+  /** Ordinary points, where central differences must agree. */
+  points: Array<[number, number]>;
+  /** Edge points with the exact value and partials the op table documents. */
+  edges?: Array<{ at: [number, number]; value: number; dx: number; dy: number }>;
+}
+
+const zero = (): number => 0;
+const sech2 = (x: number): number => 1 / Math.cosh(x) ** 2;
+const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+
+const CASES: Record<string, Case> = {
+  add: { fn: (x, y) => x.add(y), value: (x, y) => x + y, dx: () => 1, dy: () => 1, points: [[0.3, -1.7], [5, 2]] },
+  sub: { fn: (x, y) => x.sub(y), value: (x, y) => x - y, dx: () => 1, dy: () => -1, points: [[0.3, -1.7], [5, 2]] },
+  mul: { fn: (x, y) => x.mul(y), value: (x, y) => x * y, dx: (_x, y) => y, dy: (x) => x, points: [[0.3, -1.7], [5, 2]] },
+  div: {
+    fn: (x, y) => x.div(y), value: (x, y) => x / y, dx: (_x, y) => 1 / y, dy: (x, y) => -x / (y * y),
+    points: [[0.3, -1.7], [5, 2]],
+    edges: [{ at: [1, 0], value: Infinity, dx: Infinity, dy: -Infinity }],
+  },
+  pow: {
+    fn: (x, y) => pow(x, y), value: (x, y) => x ** y, dx: (x, y) => y * x ** (y - 1), dy: (x, y) => x ** y * Math.log(x),
+    points: [[1.3, 2.5], [0.4, -1.5], [2, 3]],
+    edges: [
+      { at: [-2, 3], value: -8, dx: 12, dy: NaN }, // integer exponent: fine in x, not real-differentiable in y
+      { at: [0, 2], value: 0, dx: 0, dy: 0 }, // the limit x^y·ln x → 0
+      { at: [0, 0], value: 1, dx: 0, dy: NaN }, // d/dx of the constant 1; ln 0 with y = 0 has no limit
+    ],
+  },
+  powc: {
+    fn: (x) => x.pow(3), value: (x) => x ** 3, dx: (x) => 3 * x * x, dy: zero,
+    points: [[1.3, 0], [-0.7, 0]],
+    edges: [
+      { at: [-2, 0], value: -8, dx: 12, dy: 0 }, // negative base, integer exponent
+      { at: [0, 0], value: 0, dx: 0, dy: 0 },
+    ],
+  },
+  powcFractional: {
+    fn: (x) => x.pow(0.5), value: (x) => x ** 0.5, dx: (x) => 0.5 / Math.sqrt(x), dy: zero,
+    points: [[2.3, 0]],
+    edges: [
+      { at: [-2, 0], value: NaN, dx: NaN, dy: 0 }, // negative base, fractional exponent
+      { at: [0, 0], value: 0, dx: Infinity, dy: 0 },
+    ],
+  },
+  powcZero: {
+    fn: (x) => x.pow(0), value: () => 1, dx: zero, dy: zero, points: [[2.3, 0]],
+    edges: [{ at: [0, 0], value: 1, dx: 0, dy: 0 }],
+  },
+  neg: { fn: (x) => neg(x), value: (x) => -x, dx: () => -1, dy: zero, points: [[0.3, 0], [-4, 0]] },
+  sin: { fn: (x) => sin(x), value: Math.sin, dx: Math.cos, dy: zero, points: [[0.3, 0], [-4, 0]] },
+  cos: { fn: (x) => cos(x), value: Math.cos, dx: (x) => -Math.sin(x), dy: zero, points: [[0.3, 0], [-4, 0]] },
+  tan: { fn: (x) => tan(x), value: Math.tan, dx: (x) => 1 / Math.cos(x) ** 2, dy: zero, points: [[0.3, 0], [-1.2, 0]] },
+  exp: {
+    fn: (x) => exp(x), value: Math.exp, dx: Math.exp, dy: zero, points: [[0.3, 0], [-4, 0]],
+    edges: [{ at: [710, 0], value: Infinity, dx: Infinity, dy: 0 }],
+  },
+  log: {
+    fn: (x) => log(x), value: Math.log, dx: (x) => 1 / x, dy: zero, points: [[0.3, 0], [40, 0]],
+    edges: [
+      { at: [1e-300, 0], value: Math.log(1e-300), dx: 1e300, dy: 0 },
+      { at: [0, 0], value: -Infinity, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  sqrt: {
+    fn: (x) => sqrt(x), value: Math.sqrt, dx: (x) => 0.5 / Math.sqrt(x), dy: zero, points: [[0.3, 0], [40, 0]],
+    edges: [
+      { at: [0, 0], value: 0, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  square: { fn: (x) => square(x), value: (x) => x * x, dx: (x) => 2 * x, dy: zero, points: [[0.3, 0], [-4, 0]] },
+  tanh: {
+    fn: (x) => tanh(x), value: Math.tanh, dx: sech2, dy: zero, points: [[0.3, 0], [-2, 0]],
+    edges: [{ at: [30, 0], value: 1, dx: 0, dy: 0 }],
+  },
+  sigmoid: {
+    fn: (x) => sigmoid(x), value: logistic, dx: (x) => Math.exp(-x) / (1 + Math.exp(-x)) ** 2, dy: zero,
+    points: [[0.3, 0], [-3, 0]],
+    edges: [
+      { at: [-800, 0], value: 0, dx: 0, dy: 0 },
+      { at: [800, 0], value: 1, dx: 0, dy: 0 },
+    ],
+  },
+  relu: {
+    fn: (x) => relu(x), value: (x) => Math.max(x, 0), dx: (x) => (x > 0 ? 1 : 0), dy: zero, points: [[0.3, 0], [-4, 0]],
+    edges: [{ at: [0, 0], value: 0, dx: 0, dy: 0 }],
+  },
+  abs: {
+    fn: (x) => abs(x), value: Math.abs, dx: Math.sign, dy: zero, points: [[0.3, 0], [-4, 0]],
+    edges: [{ at: [0, 0], value: 0, dx: 0, dy: 0 }],
+  },
+  min: {
+    fn: (x, y) => min(x, y), value: Math.min, dx: (x, y) => (x < y ? 1 : 0), dy: (x, y) => (x < y ? 0 : 1),
+    points: [[0.3, 1], [2, -1]],
+    edges: [{ at: [1, 1], value: 1, dx: 1, dy: 0 }], // ties go to the first operand
+  },
+  max: {
+    fn: (x, y) => max(x, y), value: Math.max, dx: (x, y) => (x > y ? 1 : 0), dy: (x, y) => (x > y ? 0 : 1),
+    points: [[0.3, 1], [2, -1]],
+    edges: [{ at: [1, 1], value: 1, dx: 1, dy: 0 }],
+  },
+  lt: { fn: (x, y) => lt(x, y), value: (x, y) => +(x < y), dx: zero, dy: zero, points: [[0.3, 1], [2, -1]] },
+  le: { fn: (x, y) => le(x, y), value: (x, y) => +(x <= y), dx: zero, dy: zero, points: [[0.3, 1], [2, -1]], edges: [{ at: [1, 1], value: 1, dx: 0, dy: 0 }] },
+  gt: { fn: (x, y) => gt(x, y), value: (x, y) => +(x > y), dx: zero, dy: zero, points: [[0.3, 1], [2, -1]] },
+  ge: { fn: (x, y) => ge(x, y), value: (x, y) => +(x >= y), dx: zero, dy: zero, points: [[0.3, 1], [2, -1]], edges: [{ at: [1, 1], value: 1, dx: 0, dy: 0 }] },
+  eq: { fn: (x, y) => eq(x, y), value: (x, y) => +(x === y), dx: zero, dy: zero, points: [[0.3, 1]], edges: [{ at: [1, 1], value: 1, dx: 0, dy: 0 }] },
+  select: {
+    // x·y where x > y, else sin(y): both branches and the condition depend on the inputs.
+    fn: (x, y) => select(x.sub(y), x.mul(y), sin(y)),
+    value: (x, y) => (x > y ? x * y : Math.sin(y)),
+    dx: (x, y) => (x > y ? y : 0),
+    dy: (x, y) => (x > y ? x : Math.cos(y)),
+    points: [[2, 0.5], [0.5, 2]],
+    // At the switch point the condition is 0, which is not > 0: the false branch.
+    edges: [{ at: [1, 1], value: Math.sin(1), dx: 0, dy: Math.cos(1) }],
+  },
+  selectGuard: {
+    // select guards a branch that is NaN for the other inputs: its NaN partials must not leak.
+    fn: (x) => select(x, sqrt(x), x.neg()),
+    value: (x) => (x > 0 ? Math.sqrt(x) : -x),
+    dx: (x) => (x > 0 ? 0.5 / Math.sqrt(x) : -1),
+    dy: zero,
+    points: [[2, 0], [-2, 0]],
+    edges: [{ at: [NaN, 0], value: NaN, dx: -1, dy: 0 }], // a NaN condition chooses the false branch
+  },
+};
+
+/** All four ways to get the two partials: grad, vjp (reverse), jvp along e1 and e2 (forward). */
+function derivatives(f: Compiled, x: number, y: number) {
+  const at = [x, y];
+  const grad = f.grad(at);
+  const vjp = f.vjp(at, [1]);
+  const jvpX = f.jvp(at, [1, 0]);
+  const jvpY = f.jvp(at, [0, 1]);
+  return {
+    values: [f.eval(at)[0]!, grad.value, vjp.value[0]!, jvpX.value[0]!, jvpY.value[0]!],
+    reverse: [Array.from(grad.grad), Array.from(vjp.grad)],
+    forward: [jvpX.tangent[0]!, jvpY.tangent[0]!],
+  };
+}
+
+describe.each(ENGINES)("ops on the %s engine", (engine) => {
+  for (const [name, c] of Object.entries(CASES)) {
+    describe(name, () => {
+      const f = compile((x: Var, y: Var) => c.fn(x, y), { engine });
+
+      it("matches its closed form and central differences at ordinary points", () => {
+        for (const [x, y] of c.points) {
+          const d = derivatives(f, x, y);
+          for (const v of d.values) expectClose(v, c.value(x, y), 1e-14, 1e-15);
+          const closed = [c.dx(x, y), c.dy(x, y)];
+          for (const g of d.reverse) expectClose(g, closed, 1e-13, 1e-15);
+          expectClose(d.forward, closed, 1e-13, 1e-15);
+          // Central differences of tapegrad's own values: derivative consistent with value.
+          const h = 1e-6;
+          const fd = [
+            (f.eval([x + h, y])[0]! - f.eval([x - h, y])[0]!) / (2 * h),
+            (f.eval([x, y + h])[0]! - f.eval([x, y - h])[0]!) / (2 * h),
+          ];
+          expectClose(d.forward, fd, 1e-6, 1e-7);
+        }
+      });
+
+      if (c.edges !== undefined) {
+        it("follows its documented edge cases", () => {
+          for (const e of c.edges!) {
+            const d = derivatives(f, ...e.at);
+            for (const v of d.values) expectClose(v, e.value, 1e-14, 0);
+            for (const g of d.reverse) expectClose(g, [e.dx, e.dy], 1e-14, 0);
+            expectClose(d.forward, [e.dx, e.dy], 1e-14, 0);
+          }
+        });
+      }
+    });
+  }
+
+  it("propagates NaN: NaN in, NaN out", () => {
+    const f = compile((x: Var) => sin(x).mul(exp(x)), { engine });
+    expect(f.eval([NaN])[0]).toBeNaN();
+    const { value, grad } = f.grad([NaN]);
+    expect(value).toBeNaN();
+    expect(grad[0]).toBeNaN();
+    expect(f.jvp([NaN], [1]).tangent[0]).toBeNaN();
+  });
+
+  it("covers every differentiable op of the table", () => {
+    const tested = new Set(Object.keys(CASES).map((k) => k.replace(/(Fractional|Zero|Guard)$/, "")));
+    for (const rule of OPS) {
+      if (rule.kind === "leaf" || rule.code === OP.BRANCHES) continue;
+      expect(tested, `op ${rule.name} has no test case`).toContain(rule.name);
+    }
+  });
+});
+
+describe("the op table's own rules", () => {
+  it("agree with central differences of its value rules", () => {
+    const h = 1e-6;
+    for (const rule of OPS) {
+      if (rule.kind !== "unary" && rule.kind !== "binary") continue;
+      for (const [a, b] of [[0.7, 1.3], [1.9, 0.6]] as const) {
+        const v = rule.value(a, b);
+        expectClose(rule.da(a, b, v), (rule.value(a + h, b) - rule.value(a - h, b)) / (2 * h), 1e-6, 1e-8);
+        if (rule.kind === "binary" && rule.code !== OP.POWC) {
+          expectClose(rule.db(a, b, v), (rule.value(a, b + h) - rule.value(a, b - h)) / (2 * h), 1e-6, 1e-8);
+        }
+      }
+      expect(rule.edge.length > 0 || ["add", "sub", "mul", "neg", "sin", "cos", "square"].includes(rule.name), `${rule.name} documents its edge cases`).toBe(true);
+    }
+  });
+});

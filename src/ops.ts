@@ -33,6 +33,8 @@ export interface OpRule {
   readonly daa: (a: number, b: number, v: number) => number;
   readonly dab: (a: number, b: number, v: number) => number;
   readonly dbb: (a: number, b: number, v: number) => number;
+  /** The value and first derivatives in math notation, for documentation. */
+  readonly math: string;
   /** What the op does at its edge points. */
   readonly edge: string;
 }
@@ -53,7 +55,7 @@ function op(
   code: number,
   name: string,
   kind: OpKind,
-  rule: Partial<Omit<OpRule, "code" | "name" | "kind">> & { edge?: string },
+  rule: Partial<Omit<OpRule, "code" | "name" | "kind">>,
 ): OpRule {
   return {
     code,
@@ -65,6 +67,7 @@ function op(
     daa: rule.daa ?? zero,
     dab: rule.dab ?? zero,
     dbb: rule.dbb ?? zero,
+    math: rule.math ?? "",
     edge: rule.edge ?? "",
   };
 }
@@ -106,14 +109,14 @@ export const OP = {
 export type OpCode = (typeof OP)[keyof typeof OP];
 
 export const OPS: readonly OpRule[] = [
-  op(OP.INPUT, "input", "leaf", { edge: "A differentiated input; the tape's first nodes." }),
-  op(OP.DATA, "data", "leaf", { edge: "A data input: set per call, never differentiated." }),
-  op(OP.CONST, "const", "leaf", { edge: "A constant from the pool; one node per distinct number." }),
+  op(OP.INPUT, "input", "leaf", { math: "x", edge: "A differentiated input; the tape's first nodes." }),
+  op(OP.DATA, "data", "leaf", { math: "d", edge: "A data input: set per call, never differentiated." }),
+  op(OP.CONST, "const", "leaf", { math: "c", edge: "A constant from the pool; one node per distinct number." }),
 
-  op(OP.ADD, "add", "binary", { value: (a, b) => a + b, da: one, db: one }),
-  op(OP.SUB, "sub", "binary", { value: (a, b) => a - b, da: one, db: () => -1 }),
-  op(OP.MUL, "mul", "binary", { value: (a, b) => a * b, da: (_a, b) => b, db: (a) => a, dab: one }),
-  op(OP.DIV, "div", "binary", {
+  op(OP.ADD, "add", "binary", { math: "a + b; ∂a = 1, ∂b = 1", value: (a, b) => a + b, da: one, db: one }),
+  op(OP.SUB, "sub", "binary", { math: "a − b; ∂a = 1, ∂b = −1", value: (a, b) => a - b, da: one, db: () => -1 }),
+  op(OP.MUL, "mul", "binary", { math: "a·b; ∂a = b, ∂b = a", value: (a, b) => a * b, da: (_a, b) => b, db: (a) => a, dab: one }),
+  op(OP.DIV, "div", "binary", { math: "a / b; ∂a = 1/b, ∂b = −a/b²",
     value: (a, b) => a / b,
     da: (_a, b) => 1 / b,
     db: (_a, b, v) => -v / b,
@@ -121,7 +124,7 @@ export const OPS: readonly OpRule[] = [
     dbb: (_a, b, v) => (2 * v) / (b * b),
     edge: "b = 0 gives ±∞ or NaN, as IEEE division does; so do the partials.",
   }),
-  op(OP.POW, "pow", "binary", {
+  op(OP.POW, "pow", "binary", { math: "a^b; ∂a = b·a^(b−1), ∂b = ln(a)·a^b",
     value: (a, b) => Math.pow(a, b),
     da: powDa,
     db: (a, b, v) => powLog(a, b) * v,
@@ -133,7 +136,7 @@ export const OPS: readonly OpRule[] = [
       "(not real-differentiable in b). ∂/∂a = b·a^(b−1), 0 when b = 0. " +
       "pow with a constant exponent records powc instead.",
   }),
-  op(OP.POWC, "powc", "binary", {
+  op(OP.POWC, "powc", "binary", { math: "a^c; ∂a = c·a^(c−1)",
     value: (a, b) => Math.pow(a, b),
     da: powDa,
     daa: powDaa,
@@ -143,89 +146,89 @@ export const OPS: readonly OpRule[] = [
       "base with a fractional exponent is NaN, value and derivative.",
   }),
 
-  op(OP.NEG, "neg", "unary", { value: (a) => -a, da: () => -1 }),
-  op(OP.SIN, "sin", "unary", {
+  op(OP.NEG, "neg", "unary", { math: "−a; ∂a = −1", value: (a) => -a, da: () => -1 }),
+  op(OP.SIN, "sin", "unary", { math: "sin a; ∂a = cos a",
     value: (a) => Math.sin(a),
     da: (a) => Math.cos(a),
     daa: (_a, _b, v) => -v,
   }),
-  op(OP.COS, "cos", "unary", {
+  op(OP.COS, "cos", "unary", { math: "cos a; ∂a = −sin a",
     value: (a) => Math.cos(a),
     da: (a) => -Math.sin(a),
     daa: (_a, _b, v) => -v,
   }),
-  op(OP.TAN, "tan", "unary", {
+  op(OP.TAN, "tan", "unary", { math: "tan a; ∂a = 1 + tan² a",
     value: (a) => Math.tan(a),
     da: (_a, _b, v) => 1 + v * v,
     daa: (_a, _b, v) => 2 * v * (1 + v * v),
     edge: "Poles at π/2 + kπ are never hit exactly in float64; the value and 1 + tan² are huge near them.",
   }),
-  op(OP.EXP, "exp", "unary", {
+  op(OP.EXP, "exp", "unary", { math: "eᵃ; ∂a = eᵃ",
     value: (a) => Math.exp(a),
     da: (_a, _b, v) => v,
     daa: (_a, _b, v) => v,
     edge: "Overflows to +∞ above a ≈ 709.78, like its derivative.",
   }),
-  op(OP.LOG, "log", "unary", {
+  op(OP.LOG, "log", "unary", { math: "ln a; ∂a = 1/a",
     value: (a) => Math.log(a),
     da: (a) => (a < 0 ? NaN : 1 / a),
     daa: (a) => (a < 0 ? NaN : -1 / (a * a)),
     edge: "log(0) = −∞ with derivative +∞; for a < 0 value and derivative are NaN.",
   }),
-  op(OP.SQRT, "sqrt", "unary", {
+  op(OP.SQRT, "sqrt", "unary", { math: "√a; ∂a = 1/(2√a)",
     value: (a) => Math.sqrt(a),
     da: (_a, _b, v) => 0.5 / v,
     daa: (_a, _b, v) => -0.25 / (v * v * v),
     edge: "sqrt(0) = 0 with derivative +∞; for a < 0 value and derivative are NaN.",
   }),
-  op(OP.SQUARE, "square", "unary", { value: (a) => a * a, da: (a) => 2 * a, daa: () => 2 }),
-  op(OP.TANH, "tanh", "unary", {
+  op(OP.SQUARE, "square", "unary", { math: "a²; ∂a = 2a", value: (a) => a * a, da: (a) => 2 * a, daa: () => 2 }),
+  op(OP.TANH, "tanh", "unary", { math: "tanh a; ∂a = 1 − tanh² a",
     value: (a) => Math.tanh(a),
     da: (_a, _b, v) => 1 - v * v,
     daa: (_a, _b, v) => -2 * v * (1 - v * v),
-    edge: "Saturates to ±1 for |a| > 19; the derivative then underflows to 0, never NaN.",
+    edge: "Saturates to ±1 for a beyond ±19; the derivative then underflows to 0, never NaN.",
   }),
-  op(OP.SIGMOID, "sigmoid", "unary", {
+  op(OP.SIGMOID, "sigmoid", "unary", { math: "σ(a) = 1/(1 + e^−a); ∂a = σ(1 − σ)",
     value: (a) => 1 / (1 + Math.exp(-a)),
     da: (_a, _b, v) => v * (1 - v),
     daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
     edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
-  op(OP.RELU, "relu", "unary", {
+  op(OP.RELU, "relu", "unary", { math: "max(a, 0); ∂a = 1 if a > 0 else 0",
     value: (a) => (a > 0 ? a : 0),
     da: (a) => (a > 0 ? 1 : 0),
     edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use). relu(NaN) = 0: NaN > 0 is false.",
   }),
-  op(OP.ABS, "abs", "unary", {
+  op(OP.ABS, "abs", "unary", { math: "|a|; ∂a = sign a",
     value: (a) => Math.abs(a),
     da: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
     edge: "abs'(0) = 0 (Stan's convention); abs'(NaN) = 0, with value NaN.",
   }),
-  op(OP.MIN, "min", "binary", {
+  op(OP.MIN, "min", "binary", { math: "min(a, b); ∂ = 1 to the smaller",
     value: (a, b) => Math.min(a, b),
     da: (a, b) => (a <= b ? 1 : 0),
     db: (a, b) => (a <= b ? 0 : 1),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
   }),
-  op(OP.MAX, "max", "binary", {
+  op(OP.MAX, "max", "binary", { math: "max(a, b); ∂ = 1 to the larger",
     value: (a, b) => Math.max(a, b),
     da: (a, b) => (a >= b ? 1 : 0),
     db: (a, b) => (a >= b ? 0 : 1),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
   }),
 
-  op(OP.LT, "lt", "compare", { value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.LE, "le", "compare", { value: (a, b) => (a <= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.GT, "gt", "compare", { value: (a, b) => (a > b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.GE, "ge", "compare", { value: (a, b) => (a >= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.EQ, "eq", "compare", { value: (a, b) => (a === b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.LT, "lt", "compare", { math: "a < b ? 1 : 0", value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.LE, "le", "compare", { math: "a ≤ b ? 1 : 0", value: (a, b) => (a <= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.GT, "gt", "compare", { math: "a > b ? 1 : 0", value: (a, b) => (a > b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.GE, "ge", "compare", { math: "a ≥ b ? 1 : 0", value: (a, b) => (a >= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.EQ, "eq", "compare", { math: "a = b ? 1 : 0", value: (a, b) => (a === b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
 
-  op(OP.SELECT, "select", "control", {
+  op(OP.SELECT, "select", "control", { math: "c > 0 ? t : f",
     edge:
       "select(c, t, f) is t where c > 0, else f (so NaN chooses f). Operand a is c, operand b a " +
       "branches node holding t and f; only the chosen branch receives derivative.",
   }),
-  op(OP.BRANCHES, "branches", "control", {
+  op(OP.BRANCHES, "branches", "control", { math: "(t, f)",
     edge: "Holds the two branch operands of the select that follows it; has no value of its own.",
   }),
 ];

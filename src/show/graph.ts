@@ -12,7 +12,7 @@
  *
  * BRANCHES nodes are folded into the select that follows them: in the picture a select has three
  * in-edges (condition, if-true, if-false). Edges that never carry derivative (a comparison's
- * operands, a select's condition) are marked `derivative: false`.
+ * operands, a select's condition, powc's constant exponent) are marked `derivative: false`.
  */
 import { OP, opRule } from "../ops.js";
 import { dataName, inputName, type Tape } from "../tape.js";
@@ -63,7 +63,8 @@ export function graphOf(tape: Tape): Graph {
     } else if (kind === "binary" || kind === "compare") {
       const derivative = kind === "binary";
       add({ from: a, to: i, role: "a", derivative });
-      add({ from: b, to: i, role: "b", derivative });
+      // powc's exponent is a constant by construction: never differentiated (ops.ts).
+      add({ from: b, to: i, role: "b", derivative: derivative && code !== OP.POWC });
     }
   }
   return { tape, nodes, edges, inEdges };

@@ -13,3 +13,9 @@ export {
 export { OP, OPS, type OpRule, type OpKind } from "./ops.js";
 export { inputName, dataName, type Tape } from "./tape.js";
 export { memoryStats, setMemoryLimit, type MemoryStats } from "./memory.js";
+export { parse, ParseError, PARSE_FUNCTIONS, type ParseOptions } from "./parse.js";
+export { toDot, type DotOptions } from "./show/dot.js";
+export {
+  explain, DEFAULT_MAX_PATHS, type ExplainOptions, type Explanation, type ExplainedPath,
+} from "./show/explain.js";
+export type { Point, InputRef } from "./show/point.js";

@@ -1,0 +1,123 @@
+/**
+ * toDot(): the computational graph as Graphviz DOT, drawn the lecture's way — a node per input,
+ * constant and operator, an edge from each operand to its operator labelled with the local
+ * partial derivative. Given a point, nodes show their values and edges numeric partials; in
+ * reverse mode each node also shows its adjoint ∂f/∂node, in forward mode its tangent ∂node/∂x.
+ */
+import type { Compiled } from "../compiled.js";
+import { OP } from "../ops.js";
+import type { Tape } from "../tape.js";
+import { atom, partialFormula } from "./formulas.js";
+import { expression, nameOf } from "./names.js";
+import {
+  edgePartial, formatNumber, graphOf, nodeAdjoints, nodeName, nodeTangents, nodeValues, type GraphEdge,
+} from "./graph.js";
+import { outputName, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
+
+export interface DotOptions {
+  /** The point: one number per input, or { name: value }. Without it the labels are formulas. */
+  at?: Point;
+  /** "reverse": every node shows its adjoint ∂f/∂node; "forward": its tangent ∂node/∂wrt. Needs `at`. */
+  mode?: "forward" | "reverse";
+  /** Forward mode: the input whose tangent is seeded with 1 (name or index; default input 0). */
+  wrt?: InputRef;
+  /** Reverse mode: the output whose adjoint is seeded with 1 (default 0). */
+  output?: number;
+  /** Significant digits of the numbers shown (default 6). */
+  digits?: number;
+}
+
+/** The graph of f as Graphviz DOT (render with `dot -Tsvg`). */
+export function toDot(f: Compiled, options: DotOptions = {}): string {
+  const tape = tapeOf(f, "toDot()");
+  if (options === null || typeof options !== "object") throw new TypeError("tapegrad: toDot(f, options): options must be an object");
+  const { mode, digits = 6 } = options;
+  if (mode !== undefined && mode !== "forward" && mode !== "reverse") {
+    throw new Error(`tapegrad: toDot(): mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
+  }
+  if (mode !== undefined && options.at === undefined) {
+    throw new Error(`tapegrad: toDot(): mode "${mode}" needs a point: pass at`);
+  }
+  if (!Number.isInteger(digits) || digits < 1 || digits > 17) {
+    throw new RangeError(`tapegrad: toDot(): digits must be an integer from 1 to 17, got ${String(digits)}`);
+  }
+  const output = resolveOutput(tape, options.output, "toDot()");
+  const wrt = mode === "forward" ? resolveInput(tape, options.wrt ?? 0, "toDot()") : 0;
+  const num = (x: number): string => formatNumber(x, digits);
+
+  const graph = graphOf(tape);
+  const val = options.at === undefined ? null : nodeValues(tape, resolvePoint(tape, options.at, "toDot()"));
+  let derivative: Float64Array | null = null;
+  let derivativeLabel = (_node: string): string => "";
+  if (val !== null && mode === "reverse") {
+    const u = new Float64Array(tape.outputs.length);
+    u[output] = 1;
+    derivative = nodeAdjoints(graph, val, u);
+    const f = outputName(tape, output);
+    derivativeLabel = (node) => `∂${f}/∂${node}`;
+  } else if (val !== null && mode === "forward") {
+    const v = new Float64Array(tape.inputs);
+    v[wrt] = 1;
+    derivative = nodeTangents(graph, val, v);
+    const x = nameOf(tape, wrt);
+    derivativeLabel = (node) => `∂${node}/∂${x}`;
+  }
+
+  const outputsOf = new Map<number, number[]>();
+  tape.outputs.forEach((node, j) => outputsOf.set(node, [...(outputsOf.get(node) ?? []), j]));
+
+  const lines = [
+    "digraph tapegrad {",
+    "  rankdir=LR;",
+    '  node [shape=box, style=rounded, fontname="Helvetica"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
+  for (const node of graph.nodes) {
+    const code = tape.op[node]!;
+    const name = nameOf(tape, node);
+    const label: string[] = [];
+    const attrs: string[] = [];
+    if (code === OP.INPUT || code === OP.DATA) {
+      label.push(name);
+      attrs.push("shape=ellipse", "style=bold");
+    } else if (code === OP.CONST) {
+      label.push(name);
+      attrs.push("shape=ellipse", "style=dashed");
+    } else {
+      label.push(`${name} = ${expression(tape, node)}`);
+    }
+    const outs = outputsOf.get(node);
+    if (outs !== undefined) {
+      label.unshift(outs.map((j) => outputName(tape, j)).join(", "));
+      attrs.push("peripheries=2");
+    }
+    if (val !== null && code !== OP.CONST) label.push(`= ${num(val[node]!)}`);
+    if (derivative !== null) label.push(`${derivativeLabel(name)} = ${num(derivative[node]!)}`);
+    lines.push(`  n${node} [label=${quote(label.join("\n"))}${attrs.map((a) => `, ${a}`).join("")}];`);
+  }
+  for (const edge of graph.edges) {
+    const attrs = [`label=${quote(edgeLabel(tape, edge, val, num))}`];
+    if (!edge.derivative) attrs.push("style=dashed");
+    lines.push(`  n${edge.from} -> n${edge.to} [${attrs.join(", ")}];`);
+  }
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+function edgeLabel(tape: Tape, edge: GraphEdge, val: Float64Array | null, num: (x: number) => string): string {
+  if (edge.role === "condition") return "condition";
+  if (val !== null) return num(edgePartial(tape, edge, val));
+  if (!edge.derivative) return "0";
+  const node = edge.to;
+  const code = tape.op[node]!;
+  if (code === OP.SELECT) {
+    const condition = atom(nameOf(tape, tape.a[node]!));
+    return edge.role === "true" ? `1 if ${condition} > 0` : `1 if ${condition} ≤ 0`;
+  }
+  return partialFormula(code, edge.role === "b" ? "b" : "a", nameOf(tape, tape.a[node]!), nameOf(tape, tape.b[node]!));
+}
+
+/** A DOT double-quoted string: backslashes and quotes escaped, newlines as \n. */
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}

@@ -1,0 +1,173 @@
+/**
+ * explain(): the lecture's definition of the derivative, made visible. ∂f/∂x is the sum, over
+ * every path from the input x to the output f, of the product of the local partials along the
+ * path. This lists each path with its partials and product, their sum, and — for comparison —
+ * the derivative the compiled function's own reverse sweep computes.
+ *
+ * Paths multiply: a chain of k nodes each using its operand twice has 2^k of them. They are
+ * counted first (one pass over the tape, dynamic programming) and explain() refuses, before
+ * enumerating anything, when there are more than `maxPaths`.
+ */
+import type { Compiled } from "../compiled.js";
+import { edgePartial, formatNumber, graphOf, nodeValues, type GraphEdge } from "./graph.js";
+import { expression, nameOf } from "./names.js";
+import { outputName, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
+import { inputName, type Tape } from "../tape.js";
+import { OP } from "../ops.js";
+
+/** Paths explain() lists by default before refusing. */
+export const DEFAULT_MAX_PATHS = 10_000;
+
+export interface ExplainOptions {
+  /** The point: one number per input, or { name: value }. */
+  at: Point;
+  /** The input to differentiate by (name or index); may be left out when f has one input. */
+  wrt?: InputRef;
+  /** The output to differentiate (index; default 0). */
+  output?: number;
+  /** The most paths to list (default 10 000); more is an error, counted before listing. */
+  maxPaths?: number;
+}
+
+export interface ExplainedPath {
+  /** Tape indices of the nodes along the path: the input first, the output last. */
+  readonly nodes: readonly number[];
+  /** Their display names (inputs by name, constants by value, ops as v<i>). */
+  readonly names: readonly string[];
+  /** partials[k] = ∂nodes[k+1]/∂nodes[k], the label of the k-th edge. */
+  readonly partials: readonly number[];
+  /** The product of the partials (exactly 0 when a factor is 0, as the engines skip zeros). */
+  readonly product: number;
+}
+
+export interface Explanation {
+  /** The output and input, by index and by name ("f" or "f[j]", the input's name). */
+  readonly output: number;
+  readonly wrt: number;
+  readonly outputName: string;
+  readonly wrtName: string;
+  readonly at: Float64Array;
+  readonly paths: readonly ExplainedPath[];
+  /** Σ over paths of their products: the derivative, by the lecture's definition. */
+  readonly sum: number;
+  /** The same derivative from the compiled function's reverse sweep (vjp), for comparison. */
+  readonly derivative: number;
+  /** A readable account: the paths, their products, the sum, and the nodes' definitions. */
+  toString(): string;
+}
+
+/** Every path from input `wrt` to the output at `at`, with partials, products and their sum. */
+export function explain(f: Compiled, options: ExplainOptions): Explanation {
+  const tape = tapeOf(f, "explain()");
+  if (options === null || typeof options !== "object") {
+    throw new TypeError("tapegrad: explain(f, { at, wrt }): options must be an object");
+  }
+  if (options.at === undefined) throw new Error("tapegrad: explain(): needs a point: pass at");
+  const at = resolvePoint(tape, options.at, "explain()");
+  if (options.wrt === undefined && tape.inputs !== 1) {
+    throw new Error(`tapegrad: explain(): f has ${tape.inputs} inputs; say which one with wrt (a name or an index)`);
+  }
+  const wrt = resolveInput(tape, options.wrt ?? 0, "explain()");
+  const output = resolveOutput(tape, options.output, "explain()");
+  const maxPaths = options.maxPaths ?? DEFAULT_MAX_PATHS;
+  if (typeof maxPaths !== "number" || !(maxPaths >= 0)) {
+    throw new RangeError(`tapegrad: explain(): maxPaths must be a non-negative number, got ${String(maxPaths)}`);
+  }
+
+  const graph = graphOf(tape);
+  const derivativeEdges = graph.inEdges.map((edges) => edges.filter((edge) => edge.derivative));
+  // count[i] = number of paths from the input to node i; a float, so 2^1000 stays countable.
+  const count = new Float64Array(tape.op.length);
+  count[wrt] = 1;
+  for (const node of graph.nodes) {
+    for (const edge of derivativeEdges[node]!) count[node]! += count[edge.from]!;
+  }
+  const top = tape.outputs[output]!;
+  const total = count[top]!;
+  const of = outputName(tape, output);
+  const by = inputName(tape, wrt);
+  if (total > maxPaths) {
+    throw new Error(
+      `tapegrad: explain(): ${formatCount(total)} paths lead from ${by} to ${of}, more than maxPaths ` +
+        `(${maxPaths}); the sum over paths is the lecture's definition, not a way to compute — use ` +
+        "grad() for the number, or raise maxPaths",
+    );
+  }
+
+  const val = nodeValues(tape, at);
+  const paths: ExplainedPath[] = [];
+  // Walk down from the output along edges that reach the input; `stack` holds the edges taken.
+  const stack: GraphEdge[] = [];
+  const walk = (node: number): void => {
+    if (node === wrt) {
+      paths.push(pathOf(stack));
+      return;
+    }
+    for (const edge of derivativeEdges[node]!) {
+      if (count[edge.from]! === 0) continue;
+      stack.push(edge);
+      walk(edge.from);
+      stack.pop();
+    }
+  };
+  const pathOf = (edges: readonly GraphEdge[]): ExplainedPath => {
+    const down = edges.map((edge) => edgePartial(tape, edge, val));
+    // Multiply from the output down, as a reverse sweep does, stopping at the first zero.
+    let product = 1;
+    for (const partial of down) {
+      product *= partial;
+      if (product === 0) {
+        product = 0;
+        break;
+      }
+    }
+    const nodes = [wrt, ...edges.map((edge) => edge.to).reverse()];
+    return { nodes, names: nodes.map((node) => nameOf(tape, node)), partials: down.reverse(), product };
+  };
+  walk(top);
+
+  let sum = 0;
+  for (const path of paths) sum += path.product;
+  const u = new Float64Array(tape.outputs.length);
+  u[output] = 1;
+  const derivative = f.vjp(at, u).grad[wrt]!;
+  const explanation = { output, wrt, outputName: of, wrtName: by, at, paths, sum, derivative };
+  return { ...explanation, toString: () => describe(tape, top, explanation) };
+}
+
+function describe(
+  tape: Tape,
+  top: number,
+  e: { outputName: string; wrtName: string; at: Float64Array; paths: readonly ExplainedPath[]; sum: number; derivative: number },
+): string {
+  const { outputName: of, wrtName: by } = e;
+  const op = tape.op;
+  const num = (x: number): string => formatNumber(x);
+  const point = Array.from(e.at, (x, i) => `${inputName(tape, i)} = ${num(x)}`).join(", ");
+  const n = e.paths.length;
+  const lines = [
+    `∂${of}/∂${by} at ${point}: the sum over ${n} path${n === 1 ? "" : "s"} from ${by} to ${of} ` +
+      "of the product of the partial derivatives along each",
+  ];
+  const used = new Set<number>();
+  for (const path of e.paths) {
+    const steps = path.names.join(" → ");
+    const factors = path.partials.map((p) => (p < 0 ? `(${num(p)})` : num(p))).join(" × ");
+    lines.push(`  ${steps}:  ${factors} = ${num(path.product)}`);
+    for (const node of path.nodes) used.add(node);
+  }
+  lines.push(`  sum = ${num(e.sum)}`);
+  lines.push(`  reverse sweep: ${num(e.derivative)}`);
+  const defined = [...used].filter((node) => op[node]! !== OP.INPUT && op[node]! !== OP.CONST).sort((a, b) => a - b);
+  if (defined.length > 0) {
+    lines.push("where");
+    for (const node of defined) lines.push(`  ${nameOf(tape, node)} = ${expression(tape, node)}`);
+    lines.push(`  ${of} = ${nameOf(tape, top)}`);
+  }
+  return lines.join("\n");
+}
+
+/** A path count for a message: exact below 10^15, else in powers of ten. */
+function formatCount(x: number): string {
+  return x < 1e15 ? x.toLocaleString("en-US") : `about ${x.toPrecision(3)}`;
+}

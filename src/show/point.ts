@@ -1,0 +1,77 @@
+/**
+ * The options toDot() and explain() share: a point (`at`), an input (`wrt`) and an output, given
+ * by the user in whatever form is handiest and checked here into plain indices and numbers.
+ */
+import type { Compiled } from "../compiled.js";
+import { inputName, type Tape } from "../tape.js";
+import { checkNumbers } from "../validate.js";
+import { describe } from "../var.js";
+
+/** A point: one number per input in order, or an object keyed by input name. */
+export type Point = ArrayLike<number> | Readonly<Record<string, number>>;
+
+/** An input, by name or by index. */
+export type InputRef = string | number;
+
+/** The compiled function's tape, with a clear error for anything else or a disposed function. */
+export function tapeOf(f: Compiled, what: string): Tape {
+  if (f === null || typeof f !== "object" || !("tape" in f) || typeof f.tape !== "object") {
+    throw new TypeError(`tapegrad: ${what} needs a compiled function (from compile() or parse()), got ${describe(f)}`);
+  }
+  if (f.disposed) throw new Error(`tapegrad: ${what} called on a disposed function`);
+  return f.tape;
+}
+
+/** The point as an array of numbers, one per input. */
+export function resolvePoint(tape: Tape, at: unknown, what: string): Float64Array {
+  const n = tape.inputs;
+  if (at !== null && typeof at === "object" && typeof (at as { length?: unknown }).length !== "number") {
+    const byName = at as Record<string, unknown>;
+    const names = Array.from({ length: n }, (_, i) => inputName(tape, i));
+    for (const key of Object.keys(byName)) {
+      if (!names.includes(key)) {
+        throw new Error(`tapegrad: ${what}: at has a value for ${JSON.stringify(key)}, which is not an input (inputs: ${names.join(", ")})`);
+      }
+    }
+    return Float64Array.from(names, (name) => {
+      const value = byName[name];
+      if (value === undefined) throw new Error(`tapegrad: ${what}: at has no value for input ${name}`);
+      if (typeof value !== "number") throw new TypeError(`tapegrad: ${what}: at.${name} must be a number, got ${describe(value)}`);
+      return value;
+    });
+  }
+  checkNumbers(at, n, `${what}: at`);
+  return Float64Array.from(at);
+}
+
+/** The index of an input given by name or index. */
+export function resolveInput(tape: Tape, wrt: unknown, what: string): number {
+  const n = tape.inputs;
+  if (typeof wrt === "number") {
+    if (!Number.isInteger(wrt) || wrt < 0 || wrt >= n) {
+      throw new RangeError(`tapegrad: ${what}: wrt must be an input index in [0, ${n}), got ${wrt}`);
+    }
+    return wrt;
+  }
+  if (typeof wrt === "string") {
+    for (let i = 0; i < n; i++) if (inputName(tape, i) === wrt) return i;
+    const names = n <= 20 ? Array.from({ length: n }, (_, i) => inputName(tape, i)).join(", ") : `${n} inputs`;
+    throw new Error(`tapegrad: ${what}: wrt ${JSON.stringify(wrt)} is not an input (inputs: ${names})`);
+  }
+  throw new TypeError(`tapegrad: ${what}: wrt must be an input name or index, got ${describe(wrt)}`);
+}
+
+/** The index of an output, 0 by default. */
+export function resolveOutput(tape: Tape, output: unknown, what: string): number {
+  if (output === undefined) return 0;
+  const m = tape.outputs.length;
+  if (typeof output !== "number" || !Number.isInteger(output) || output < 0 || output >= m) {
+    throw new RangeError(`tapegrad: ${what}: output must be an output index in [0, ${m}), got ${describe(output)}`);
+  }
+  return output;
+}
+
+/** The name of output j in formulas: f, or f[j] when there are several. */
+export function outputName(tape: Tape, j: number): string {
+  return tape.outputs.length === 1 ? "f" : `f[${j}]`;
+}

@@ -82,7 +82,7 @@ describe.each(engines)("hessian (%s engine)", (engine) => {
     const A = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = Math.round(random() * 20 - 10);
     const b = randomVector(random, n);
-    const f = compile((xs) => {
+    const f = compile((xs: Var[]) => {
       const terms: Var[] = [];
       for (let i = 0; i < n; i++) {
         terms.push(xs[i]!.mul(b[i]!));
@@ -127,7 +127,7 @@ describe.each(engines)("hessian (%s engine)", (engine) => {
 
   it("hvp of a quartic sum by its closed form, n = 1000", () => {
     const n = 1000;
-    const f = compile((xs) => sum(xs.map((x) => x.pow(4))).add(exp(xs[0]!.mul(xs[1]!))), { inputs: n, engine });
+    const f = compile((xs: Var[]) => sum(xs.map((x) => x.pow(4))).add(exp(xs[0]!.mul(xs[1]!))), { inputs: n, engine });
     const random = rng(4);
     const x = randomVector(random, n);
     const v = randomVector(random, n);

@@ -3,7 +3,7 @@
  * the lecture's functions and on random graphs, on both engines; auto mode picks by n and m.
  */
 import { describe, expect, it } from "vitest";
-import { compile, exp, sin, tanh, type EngineName } from "../src/index.js";
+import { compile, exp, sin, tanh, type EngineName, type Var } from "../src/index.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
 
 const engines: EngineName[] = ["wasm", "js"];
@@ -113,7 +113,7 @@ describe.each(engines)("jacobian (%s engine)", (engine) => {
   });
 
   it("auto picks reverse for n ≫ m and forward for n ≪ m, and the result matches", () => {
-    const wide = compile((xs) => xs.reduce((s, x) => s.add(sin(x)), xs[0]!.mul(0)), { inputs: 100, engine });
+    const wide = compile((xs: Var[]) => xs.reduce((s, x) => s.add(sin(x)), xs[0]!.mul(0)), { inputs: 100, engine });
     const x = randomVector(rng(3), 100);
     const J = wide.jacobian(x);
     expect(J.mode).toBe("reverse");

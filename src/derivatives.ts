@@ -53,10 +53,7 @@ export function jacobian(engine: Engine, n: number, m: number, x: ArrayLike<numb
 
 /** ∇²f(x)·v for output 0: one tangent sweep and one second-order reverse sweep. */
 export function hvp(engine: Engine, x: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): number {
-  const value = new Float64Array(1);
-  engine.setPoint(x, NO_DATA, value);
-  engine.hvpBlock(v, 0, 1, out, 0);
-  return value[0]!;
+  return engine.hvp(x, NO_DATA, v, out);
 }
 
 /** The n×n Hessian of output 0, row-major: row i = ∇²f·e_i, k rows per sweep. */

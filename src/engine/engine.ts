@@ -29,6 +29,8 @@ export interface Engine {
   cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void;
   /** Forward over reverse on output 0: (∇²f·v_l)_i goes to H[offset + l·n + i]. */
   hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void;
+  /** One Hessian-vector product of output 0 at (x, data) into hv; returns the value of output 0. */
+  hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number;
   /** Bytes of working memory this engine holds for the function. */
   readonly bytes: number;
   /** Frees the engine's memory; the engine must not be used afterwards. */

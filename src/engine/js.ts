@@ -126,6 +126,13 @@ export class JsEngine implements Engine {
     gatherInputLanes(sadj, 0, k, this.tape.inputs, H, offset);
   }
 
+  hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number {
+    this.load(x, data);
+    this.forward();
+    this.hvpBlock(v, 0, 1, hv, 0);
+    return this.val[this.outputs[0]!]!;
+  }
+
   private laneTape(): LaneTape {
     return { op: this.op, a: this.a, b: this.b, val: this.val, start: this.start };
   }

@@ -134,18 +134,29 @@ export class WasmEngine implements Engine {
     this.eval(x, data, values);
   }
 
+  // With k = 1 the lane layout is the single-lane one, so the tuned single-lane kernels serve.
+
   tangentBlock(V: ArrayLike<number> | null, first: number, k: number, T: Float64Array): void {
     const tan = this.laneBlock(k);
-    seedTangents(this.heap.f64, tan >> 3, k, this.inputs, this.start, V, first);
-    this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
+    this.seedTangentLanes(tan, k, V, first);
+    if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
+    else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
     gatherOutputLanes(this.heap.f64, tan >> 3, k, this.outputs(), T);
   }
 
   cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void {
     const adj = this.laneBlock(k);
     seedCotangents(this.heap.f64, adj >> 3, k, this.n, this.outputs(), U, first);
-    this.k.reverseLanes(this.n, this.start, this.op, this.a, this.b, this.val, adj, k);
+    if (k === 1) this.k.reverse(this.n, this.start, this.op, this.a, this.b, this.val, adj);
+    else this.k.reverseLanes(this.n, this.start, this.op, this.a, this.b, this.val, adj, k);
     gatherInputLanes(this.heap.f64, adj >> 3, k, this.inputs, G, offset);
+  }
+
+  hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number {
+    this.load(x, data);
+    // With k = 1 the tangent kernel computes values and tangents in one sweep: no setPoint needed.
+    this.hvpBlock(v, 0, 1, hv, 0);
+    return this.heap.f64[(this.val >> 3) + this.out0]!;
   }
 
   hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void {
@@ -153,13 +164,24 @@ export class WasmEngine implements Engine {
     const sadj = tan + 8 * this.n * this.laneK;
     const adj = sadj + 8 * this.n * this.laneK;
     const f64 = this.heap.f64;
-    seedTangents(f64, tan >> 3, k, this.inputs, this.start, V, first);
-    this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
+    this.seedTangentLanes(tan, k, V, first);
+    if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
+    else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
     f64.fill(0, sadj >> 3, (sadj >> 3) + this.n * k);
     f64.fill(0, adj >> 3, (adj >> 3) + this.n);
     f64[(adj >> 3) + this.out0] = 1;
     this.k.hvpLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, adj, sadj, k);
     gatherInputLanes(f64, sadj >> 3, k, this.inputs, H, offset);
+  }
+
+  /**
+   * Seeds the leaves' tangent lanes. The single-lane tangent kernel (used for k = 1) leaves
+   * constant nodes' tangents alone, so then every node is zeroed first, as jvp does.
+   */
+  private seedTangentLanes(tan: number, k: number, V: ArrayLike<number> | null, first: number): void {
+    const f64 = this.heap.f64;
+    if (k === 1) f64.fill(0, tan >> 3, (tan >> 3) + this.n);
+    seedTangents(f64, tan >> 3, k, this.inputs, this.start, V, first);
   }
 
   /** The output node indices (a view of memory: use it before any allocation). */

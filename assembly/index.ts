@@ -17,6 +17,9 @@ export * from "./opcodes";
 export { forward } from "./forward";
 export { reverse } from "./reverse";
 export { tangent } from "./tangent";
+export { tangentLanes } from "./tangent_lanes";
+export { reverseLanes } from "./reverse_lanes";
+export { hvpLanes } from "./hvp";
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize {

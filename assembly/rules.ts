@@ -6,6 +6,11 @@
   return y == 0 ? 0 : y * Math.pow(x, y - 1);
 }
 
+// d²(x^y)/dx² = y(y−1)·x^(y−2), and 0 when y is 0 or 1 (not 0·∞ at x = 0).
+@inline export function powDaa(x: f64, y: f64): f64 {
+  return y == 0 || y == 1 ? 0 : y * (y - 1) * Math.pow(x, y - 2);
+}
+
 // ln(x) as it enters d(x^y)/dy: the limit 0 at x = 0 for y > 0; NaN for x < 0.
 @inline export function powLog(x: f64, y: f64): f64 {
   return x > 0 ? Math.log(x) : x == 0 && y > 0 ? 0 : NaN;

@@ -8,6 +8,8 @@
 import { OP, OPS } from "../ops.js";
 import type { Tape } from "../tape.js";
 import type { Engine } from "./engine.js";
+import { hvpLanes, reverseLanes, tangentLanes, type LaneTape } from "./js-lanes.js";
+import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 
 const VALUE = OPS.map((r) => r.value);
 const DA = OPS.map((r) => r.da);
@@ -27,6 +29,9 @@ export class JsEngine implements Engine {
   /** Adjoints in reverse mode, tangents in forward mode. */
   private readonly der: Float64Array;
   readonly bytes: number;
+  readonly maxLanes: number;
+  /** Lane buffers for the block sweeps, made on first use and grown to the largest k asked. */
+  private lanes: { k: number; tan: Float64Array; adj: Float64Array; sadj: Float64Array } | null = null;
 
   constructor(private readonly tape: Tape) {
     this.op = tape.op;
@@ -38,6 +43,7 @@ export class JsEngine implements Engine {
     this.val = new Float64Array(this.n);
     this.der = new Float64Array(this.n);
     this.bytes = this.n * 16;
+    this.maxLanes = laneCount(this.n);
     for (let i = 0; i < this.n; i++) {
       if (this.op[i] === OP.CONST) this.val[i] = tape.constants[this.a[i]];
     }
@@ -90,7 +96,61 @@ export class JsEngine implements Engine {
     for (let j = 0; j < this.outputs.length; j++) tangents[j] = der[this.outputs[j]];
   }
 
+  setPoint(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
+    this.eval(x, data, values);
+  }
+
+  tangentBlock(V: ArrayLike<number> | null, first: number, k: number, T: Float64Array): void {
+    const { tan } = this.laneBuffers(k);
+    seedTangents(tan, 0, k, this.tape.inputs, this.start, V, first);
+    tangentLanes(this.laneTape(), tan, k);
+    gatherOutputLanes(tan, 0, k, this.outputs, T);
+  }
+
+  cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void {
+    const { tan: adj } = this.laneBuffers(k);
+    seedCotangents(adj, 0, k, this.n, this.outputs, U, first);
+    reverseLanes(this.laneTape(), adj, k);
+    gatherInputLanes(adj, 0, k, this.tape.inputs, G, offset);
+  }
+
+  hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void {
+    const { tan, adj, sadj } = this.laneBuffers(k);
+    seedTangents(tan, 0, k, this.tape.inputs, this.start, V, first);
+    const lt = this.laneTape();
+    tangentLanes(lt, tan, k);
+    adj.fill(0);
+    adj[this.outputs[0]!] = 1;
+    sadj.fill(0, 0, this.n * k);
+    hvpLanes(lt, tan, adj, sadj, k);
+    gatherInputLanes(sadj, 0, k, this.tape.inputs, H, offset);
+  }
+
+  hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number {
+    this.load(x, data);
+    this.forward();
+    this.hvpBlock(v, 0, 1, hv, 0);
+    return this.val[this.outputs[0]!]!;
+  }
+
+  private laneTape(): LaneTape {
+    return { op: this.op, a: this.a, b: this.b, val: this.val, start: this.start };
+  }
+
+  private laneBuffers(k: number): { tan: Float64Array; adj: Float64Array; sadj: Float64Array } {
+    if (this.lanes === null || this.lanes.k < k) {
+      this.lanes = {
+        k,
+        tan: new Float64Array(this.n * k),
+        adj: new Float64Array(this.n),
+        sadj: new Float64Array(this.n * k),
+      };
+    }
+    return this.lanes;
+  }
+
   dispose(): void {
+    this.lanes = null;
     // Plain typed arrays: the garbage collector frees them with this engine.
   }
 

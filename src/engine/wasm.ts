@@ -9,7 +9,14 @@
  *   a, b i32 × n    operand indices
  *   op   u8  × n    op codes
  *
- * 25 bytes per node (9 of tape, 16 of working values) plus 12 per output. Views of memory are
+ * 25 bytes per node (9 of tape, 16 of working values) plus 12 per output. The block sweeps
+ * (Jacobians, Hessians) take a second block on first use, released with the first:
+ *
+ *   tan  f64 × n·k  tangent lanes, or adjoint lanes in reverse mode (lane l of node i at i·k + l)
+ *   sadj f64 × n·k  second-order adjoints (Hessian-vector products)
+ *   adj  f64 × n    first-order adjoints alongside them
+ *
+ * Views of memory are
  * taken from the heap at each call, never kept: any allocation may grow memory and detach them.
  */
 import { OP } from "../ops.js";
@@ -18,6 +25,7 @@ import { wasmRuntime } from "../wasm/shared.js";
 import type { Heap } from "../wasm/heap.js";
 import type { Kernels } from "../wasm/module.js";
 import type { Engine } from "./engine.js";
+import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 
 const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
@@ -38,6 +46,10 @@ export class WasmEngine implements Engine {
   private readonly a: number;
   private readonly b: number;
   private readonly op: number;
+  readonly maxLanes: number;
+  /** The lane block (-1 until first used) and the k it was sized for. */
+  private lanes = -1;
+  private laneK = 0;
 
   constructor(tape: Tape) {
     const { kernels, heap } = wasmRuntime();
@@ -58,6 +70,7 @@ export class WasmEngine implements Engine {
     this.a = this.outs + align8(4 * m);
     this.b = this.a + 4 * n;
     this.op = this.b + 4 * n;
+    this.maxLanes = laneCount(n);
 
     // The heap's views are current right after alloc.
     const { f64, i32, u8 } = heap;
@@ -117,10 +130,84 @@ export class WasmEngine implements Engine {
     for (let j = 0; j < this.m; j++) tangents[j] = f64[der + i32[outs + j]];
   }
 
+  setPoint(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
+    this.eval(x, data, values);
+  }
+
+  // With k = 1 the lane layout is the single-lane one, so the tuned single-lane kernels serve.
+
+  tangentBlock(V: ArrayLike<number> | null, first: number, k: number, T: Float64Array): void {
+    const tan = this.laneBlock(k);
+    this.seedTangentLanes(tan, k, V, first);
+    if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
+    else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
+    gatherOutputLanes(this.heap.f64, tan >> 3, k, this.outputs(), T);
+  }
+
+  cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void {
+    const adj = this.laneBlock(k);
+    seedCotangents(this.heap.f64, adj >> 3, k, this.n, this.outputs(), U, first);
+    if (k === 1) this.k.reverse(this.n, this.start, this.op, this.a, this.b, this.val, adj);
+    else this.k.reverseLanes(this.n, this.start, this.op, this.a, this.b, this.val, adj, k);
+    gatherInputLanes(this.heap.f64, adj >> 3, k, this.inputs, G, offset);
+  }
+
+  hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number {
+    this.load(x, data);
+    // With k = 1 the tangent kernel computes values and tangents in one sweep: no setPoint needed.
+    this.hvpBlock(v, 0, 1, hv, 0);
+    return this.heap.f64[(this.val >> 3) + this.out0]!;
+  }
+
+  hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void {
+    const tan = this.laneBlock(k);
+    const sadj = tan + 8 * this.n * this.laneK;
+    const adj = sadj + 8 * this.n * this.laneK;
+    const f64 = this.heap.f64;
+    this.seedTangentLanes(tan, k, V, first);
+    if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
+    else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
+    f64.fill(0, sadj >> 3, (sadj >> 3) + this.n * k);
+    f64.fill(0, adj >> 3, (adj >> 3) + this.n);
+    f64[(adj >> 3) + this.out0] = 1;
+    this.k.hvpLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, adj, sadj, k);
+    gatherInputLanes(f64, sadj >> 3, k, this.inputs, H, offset);
+  }
+
+  /**
+   * Seeds the leaves' tangent lanes. The single-lane tangent kernel (used for k = 1) leaves
+   * constant nodes' tangents alone, so then every node is zeroed first, as jvp does.
+   */
+  private seedTangentLanes(tan: number, k: number, V: ArrayLike<number> | null, first: number): void {
+    const f64 = this.heap.f64;
+    if (k === 1) f64.fill(0, tan >> 3, (tan >> 3) + this.n);
+    seedTangents(f64, tan >> 3, k, this.inputs, this.start, V, first);
+  }
+
+  /** The output node indices (a view of memory: use it before any allocation). */
+  private outputs(): Int32Array {
+    return this.heap.i32.subarray(this.outs >> 2, (this.outs >> 2) + this.m);
+  }
+
+  /** The lane block's address, (re)allocated for at least k lanes; views must be re-read after. */
+  private laneBlock(k: number): number {
+    if (this.laneK < k) {
+      if (this.lanes >= 0) this.heap.release(this.lanes);
+      this.lanes = -1;
+      this.laneK = 0;
+      this.lanes = this.heap.alloc(8 * this.n * (2 * k + 1));
+      this.laneK = k;
+    }
+    return this.lanes;
+  }
+
   dispose(): void {
     if (this.block < 0) return;
     this.heap.release(this.block);
     this.block = -1;
+    if (this.lanes >= 0) this.heap.release(this.lanes);
+    this.lanes = -1;
+    this.laneK = 0;
   }
 }
 

@@ -20,6 +20,13 @@ export interface Kernels {
     n: number, start: number, ops: number, a: number, b: number, val: number, adj: number,
     outs: number, u: number, m: number,
   ): void;
+  // Lane kernels (issue 4): k directions per sweep, node-major lanes (lane l of node i at i·k + l).
+  tangentLanes(n: number, start: number, ops: number, a: number, b: number, val: number, tan: number, k: number): void;
+  reverseLanes(n: number, start: number, ops: number, a: number, b: number, val: number, adj: number, k: number): void;
+  hvpLanes(
+    n: number, start: number, ops: number, a: number, b: number, val: number, tan: number, adj: number,
+    sadj: number, k: number,
+  ): void;
 }
 
 function decodeBase64(text: string): Uint8Array {

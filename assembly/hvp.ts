@@ -1,0 +1,100 @@
+// Second-order reverse sweep (forward over reverse) for Hessian-vector products in k lanes.
+//
+// Given the values (val) and the tangents of k directions (tan, k lanes, from tangentLanes), one
+// pass back over the tape carries the ordinary adjoint ā (one lane: it does not depend on the
+// direction) and its directional derivatives ȧ (k lanes). For node i = f(a, b):
+//   ā_a += ā_i·f_a                      ȧ_a += ȧ_i·f_a + ā_i·(f_aa·ṫ_a + f_ab·ṫ_b)
+//   ā_b += ā_i·f_b                      ȧ_b += ȧ_i·f_b + ā_i·(f_ab·ṫ_a + f_bb·ṫ_b)
+// Seeded with ā = 1 at the output and ȧ = 0, the inputs end with ā = ∇f and ȧ_l = ∇²f·v_l.
+// The second-order terms mirror daa/dab/dbb in src/ops.ts. Zero terms contribute exactly 0
+// (lanes.ts), and a node with ā = 0 and every ȧ lane 0 is skipped.
+import * as K from "./opcodes";
+import { absDx, f64At, i32At, logDx, powDaa, powDx, powLog, addF64 } from "./rules";
+import { addLane, anyLane, laneAt, term } from "./lanes";
+
+const BINARY = 2;
+const UNARY = 1;
+const COPY = 0;
+
+export function hvpLanes(
+  n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize, adj: usize, sadj: usize, k: i32,
+): void {
+  const stride = <usize>k << 3;
+  for (let i = n - 1; i >= start; i--) {
+    const g = f64At(adj, i);
+    const gd = sadj + <usize>i * stride;
+    if (g == 0 && !anyLane(gd, k)) continue;
+    const ia = i32At(a, i);
+    const ib = i32At(b, i);
+    const x = f64At(val, ia);
+    const y = f64At(val, ib);
+    const v = f64At(val, i);
+    let da: f64 = 0;
+    let db: f64 = 0;
+    let daa: f64 = 0;
+    let dab: f64 = 0;
+    let dbb: f64 = 0;
+    let shape = UNARY;
+    let to = ia;
+    const op = <i32>load<u8>(ops + <usize>i);
+    if (op == K.OP_ADD) { da = 1; db = 1; shape = BINARY; }
+    else if (op == K.OP_MUL) { da = y; db = x; dab = 1; shape = BINARY; }
+    else if (op == K.OP_SUB) { da = 1; db = -1; shape = BINARY; }
+    else if (op == K.OP_SQUARE) { da = 2 * x; daa = 2; }
+    else if (op == K.OP_DIV) { da = 1 / y; db = -v / y; dab = -1 / (y * y); dbb = 2 * v / (y * y); shape = BINARY; }
+    else if (op == K.OP_NEG) da = -1;
+    else if (op == K.OP_TANH) { da = 1 - v * v; daa = -2 * v * da; }
+    else if (op == K.OP_EXP) { da = v; daa = v; }
+    else if (op == K.OP_SIN) { da = Math.cos(x); daa = -v; }
+    else if (op == K.OP_COS) { da = -Math.sin(x); daa = -v; }
+    else if (op == K.OP_LOG) { da = logDx(x); daa = x < 0 ? NaN : -1 / (x * x); }
+    else if (op == K.OP_SQRT) { da = 0.5 / v; daa = -0.25 / (v * v * v); }
+    else if (op == K.OP_SIGMOID) { da = v * (1 - v); daa = da * (1 - 2 * v); }
+    else if (op == K.OP_RELU) da = x > 0 ? 1 : 0;
+    else if (op == K.OP_ABS) da = absDx(x);
+    else if (op == K.OP_POWC) { da = powDx(x, y); daa = powDaa(x, y); }
+    else if (op == K.OP_POW) {
+      const ln = powLog(x, y);
+      da = powDx(x, y);
+      db = ln * v;
+      daa = powDaa(x, y);
+      dab = Math.pow(x, y - 1) * (1 + y * ln);
+      dbb = ln * ln * v;
+      shape = BINARY;
+    }
+    else if (op == K.OP_TAN) { da = 1 + v * v; daa = 2 * v * da; }
+    else if (op == K.OP_MIN) { shape = COPY; to = x <= y ? ia : ib; }
+    else if (op == K.OP_MAX) { shape = COPY; to = x >= y ? ia : ib; }
+    else if (op == K.OP_SELECT) { shape = COPY; to = x > 0 ? i32At(a, ib) : i32At(b, ib); }
+    else continue; // constants, comparisons and branches pass nothing back
+
+    const ta = tan + <usize>ia * stride;
+    const sa = sadj + <usize>ia * stride;
+    const live = g != 0; // ā_i = 0: no second-order term, whatever f_aa
+    if (shape == BINARY) {
+      addF64(adj, ia, term(da, g));
+      addF64(adj, ib, term(db, g));
+      const tb = tan + <usize>ib * stride;
+      const sb = sadj + <usize>ib * stride;
+      for (let l = 0; l < k; l++) {
+        const gl = laneAt(gd, l);
+        const tal = laneAt(ta, l);
+        const tbl = laneAt(tb, l);
+        const ca = select<f64>(g * (term(daa, tal) + term(dab, tbl)), 0, live);
+        const cb = select<f64>(g * (term(dab, tal) + term(dbb, tbl)), 0, live);
+        addLane(sa, l, term(da, gl) + ca);
+        addLane(sb, l, term(db, gl) + cb);
+      }
+    } else if (shape == UNARY) {
+      addF64(adj, ia, term(da, g));
+      for (let l = 0; l < k; l++) {
+        const c = select<f64>(g * term(daa, laneAt(ta, l)), 0, live);
+        addLane(sa, l, term(da, laneAt(gd, l)) + c);
+      }
+    } else {
+      addF64(adj, to, g);
+      const st = sadj + <usize>to * stride;
+      for (let l = 0; l < k; l++) addLane(st, l, laneAt(gd, l));
+    }
+  }
+}

@@ -14,6 +14,15 @@ export interface Engine {
   vjp(x: ArrayLike<number>, data: ArrayLike<number>, u: ArrayLike<number>, values: Float64Array, grad: Float64Array): void;
   /** Output values and J·v (forward mode). */
   jvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, values: Float64Array, tangents: Float64Array): void;
+  /**
+   * Batches (issue 5): `rows` holds `count` data vectors, row-major (length count·tape.data);
+   * x is the same for every point. Sum of output 0 over the points, its summed gradient in grad.
+   */
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number;
+  /** Per point: output 0 into values[k] and its gradient into grads[k·inputs …]. */
+  gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void;
+  /** Per point: every output into values[k·outputs …]. */
+  evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void;
   /** Bytes of working memory this engine holds for the function. */
   readonly bytes: number;
   /** Frees the engine's memory; the engine must not be used afterwards. */

@@ -18,6 +18,7 @@ import { wasmRuntime } from "../wasm/shared.js";
 import type { Heap } from "../wasm/heap.js";
 import type { Kernels } from "../wasm/module.js";
 import type { Engine } from "./engine.js";
+import { WasmBatch } from "./wasm-batch.js";
 
 const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
@@ -38,8 +39,12 @@ export class WasmEngine implements Engine {
   private readonly a: number;
   private readonly b: number;
   private readonly op: number;
+  private readonly tape: Tape;
+  /** Lane buffers for batches, allocated on first use (see wasm-batch.ts). */
+  private batchState: WasmBatch | null = null;
 
   constructor(tape: Tape) {
+    this.tape = tape;
     const { kernels, heap } = wasmRuntime();
     this.k = kernels;
     this.heap = heap;
@@ -117,7 +122,28 @@ export class WasmEngine implements Engine {
     for (let j = 0; j < this.m; j++) tangents[j] = f64[der + i32[outs + j]];
   }
 
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+    return this.batch().sumGrad(x, rows, count, grad);
+  }
+
+  gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {
+    this.batch().grad(x, rows, count, values, grads);
+  }
+
+  evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
+    this.batch().eval(x, rows, count, values);
+  }
+
+  private batch(): WasmBatch {
+    if (this.batchState === null) {
+      this.batchState = new WasmBatch(this.k, this.heap, this.tape, { op: this.op, a: this.a, b: this.b, outs: this.outs });
+    }
+    return this.batchState;
+  }
+
   dispose(): void {
+    this.batchState?.dispose();
+    this.batchState = null;
     if (this.block < 0) return;
     this.heap.release(this.block);
     this.block = -1;

@@ -13,3 +13,6 @@ export {
 export { OP, OPS, type OpRule, type OpKind } from "./ops.js";
 export { inputName, dataName, type Tape } from "./tape.js";
 export { memoryStats, setMemoryLimit, type MemoryStats } from "./memory.js";
+export type { DataCompileOptions } from "./compile.js";
+export { sgd, adam, type Optimizer, type SgdOptions, type AdamOptions } from "./train/optimizers.js";
+export { fit, type FitOptions, type FitProgress, type FitResult } from "./train/fit.js";

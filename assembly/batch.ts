@@ -38,17 +38,22 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
   return even;
 }
 
-/** Forward and reverse over one block, output `out` seeded with 1 in the real lanes. */
+/** Forward and reverse over one block, output `out` seeded with 1 in the real lanes.
+ *  adj must be all zero on entry; afterwards only the leaves' rows [0, start) are non-zero —
+ *  the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
   lanes: i32, even: i32, out: i32,
 ): void {
   const row = <usize>stride << 3;
   batchForward(n, start, ops, a, b, val, stride, even);
-  memory.fill(adj, 0, <usize>n * row);
   const seed = adj + <usize>out * row;
   for (let l = 0; l < lanes; l++) store<f64>(seed + (<usize>l << 3), 1.0);
   batchReverse(n, start, ops, a, b, val, adj, stride, even);
+}
+
+function clearLeaves(start: i32, adj: usize, stride: i32): void {
+  memory.fill(adj, 0, <usize>start * (<usize>stride << 3));
 }
 
 /** Sum over `count` points of output `out` (returned) and of its gradient (into gsum). */
@@ -72,6 +77,7 @@ export function batchSumGrad(
       for (let l = 0; l < lanes; l++) s += load<f64>(p + (<usize>l << 3));
       store<f64>(gsum + (<usize>i << 3), load<f64>(gsum + (<usize>i << 3)) + s);
     }
+    clearLeaves(start, adj, stride);
   }
   return total;
 }
@@ -92,6 +98,7 @@ export function batchGrad(
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);
       for (let i = 0; i < inputs; i++) store<f64>(dst + (<usize>i << 3), load<f64>(adj + <usize>i * row + (<usize>l << 3)));
     }
+    clearLeaves(start, adj, stride);
   }
 }
 

@@ -6,6 +6,7 @@
 // slower here), paid once per node for all lanes.
 import * as K from "./opcodes";
 import { i32At, sigmoid } from "./rules";
+import { tanh2 } from "./simd_math";
 
 export function batchForward(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, lanes: i32): void {
   const row = <usize>stride << 3;
@@ -31,7 +32,7 @@ export function batchForward(n: i32, start: i32, ops: usize, a: usize, b: usize,
     } else if (op == K.OP_NEG) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.neg(v128.load(pa + o)));
     } else if (op == K.OP_TANH) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.tanh(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, tanh2(v128.load(pa + o)));
     } else if (op == K.OP_EXP) {
       for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.exp(load<f64>(pa + o)));
     } else if (op == K.OP_SIN) {

@@ -42,14 +42,14 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
  *  adj must be all zero on entry; afterwards only the leaves' rows [0, start) are non-zero —
  *  the caller reads them and calls clearLeaves. */
 function gradientBlock(
-  n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
+  n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
   lanes: i32, even: i32, out: i32,
 ): void {
   const row = <usize>stride << 3;
-  batchForward(n, start, ops, a, b, val, stride, even);
+  batchForward(n, start, inputs, ops, a, b, val, stride, even);
   const seed = adj + <usize>out * row;
   for (let l = 0; l < lanes; l++) store<f64>(seed + (<usize>l << 3), 1.0);
-  batchReverse(n, start, ops, a, b, val, adj, stride, even);
+  batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
 }
 
 function clearLeaves(start: i32, adj: usize, stride: i32): void {
@@ -68,7 +68,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, ops, a, b, val, adj, stride, lanes, even, out);
+    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3));
     for (let i = 0; i < inputs; i++) {
@@ -92,7 +92,7 @@ export function batchGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, ops, a, b, val, adj, stride, lanes, even, out);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);
@@ -112,7 +112,7 @@ export function batchEval(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    batchForward(n, start, ops, a, b, val, stride, even);
+    batchForward(n, start, inputs, ops, a, b, val, stride, even);
     for (let j = 0; j < m; j++) {
       const src = val + <usize>load<i32>(outs + (<usize>j << 2)) * row;
       for (let l = 0; l < lanes; l++) {

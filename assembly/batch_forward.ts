@@ -8,7 +8,9 @@ import * as K from "./opcodes";
 import { i32At, sigmoid } from "./rules";
 import { tanh2 } from "./simd_math";
 
-export function batchForward(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, lanes: i32): void {
+// Parameters (nodes below `inputs`) hold the same value in every lane: a product with one reads
+// it once and splats it instead of loading its lanes (the weights of a dense layer, mostly).
+export function batchForward(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, lanes: i32): void {
   const row = <usize>stride << 3;
   const end = <usize>lanes << 3;
   const one = f64x2.splat(1.0);
@@ -16,13 +18,22 @@ export function batchForward(n: i32, start: i32, ops: usize, a: usize, b: usize,
   for (let i = start; i < n; i++) {
     const op = <i32>load<u8>(ops + <usize>i);
     const ib = i32At(b, i);
+    const ia = i32At(a, i);
     const pv = val + <usize>i * row;
-    const pa = val + <usize>i32At(a, i) * row;
+    const pa = val + <usize>ia * row;
     const pb = val + <usize>ib * row;
     if (op == K.OP_ADD) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.add(v128.load(pa + o), v128.load(pb + o)));
     } else if (op == K.OP_MUL) {
-      for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.mul(v128.load(pa + o), v128.load(pb + o)));
+      if (ia < inputs) {
+        const x = v128.load64_splat(pa);
+        for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.mul(x, v128.load(pb + o)));
+      } else if (ib < inputs) {
+        const y = v128.load64_splat(pb);
+        for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.mul(v128.load(pa + o), y));
+      } else {
+        for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.mul(v128.load(pa + o), v128.load(pb + o)));
+      }
     } else if (op == K.OP_SUB) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.sub(v128.load(pa + o), v128.load(pb + o)));
     } else if (op == K.OP_SQUARE) {

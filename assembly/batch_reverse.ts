@@ -15,7 +15,19 @@ import { absDx, i32At, logDx, powDx, powLog } from "./rules";
   v128.store(p, f64x2.add(v128.load(p), v));
 }
 
-export function batchReverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32, lanes: i32): void {
+/** Adds both lanes of v to the f64 at p (lane 0 of a parameter's adjoint row). */
+@inline function accSum(p: usize, v: v128): void {
+  store<f64>(p, load<f64>(p) + (f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1)));
+}
+
+// With `reduce` (the caller wants only the sum over lanes of the parameters' adjoints, as
+// meanGrad does), a product or sum with a parameter (node below `inputs`) adds its lanes'
+// contributions up in a register and once into lane 0 of the parameter's adjoint row, instead of
+// a load and a store of that row per lane pair; the parameter's value is splat from lane 0.
+export function batchReverse(
+  n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize,
+  stride: i32, lanes: i32,
+): void {
   const row = <usize>stride << 3;
   const end = <usize>lanes << 3;
   const zero = f64x2.splat(0.0);
@@ -37,7 +49,37 @@ export function batchReverse(n: i32, start: i32, ops: usize, a: usize, b: usize,
     const qa = adj + <usize>ia * row;
     const qb = adj + <usize>ib * row;
     if (op == K.OP_ADD) {
-      for (let o: usize = 0; o < end; o += 16) { const g = v128.load(pg + o); acc(qa + o, g); acc(qb + o, g); }
+      if (reduce && ib < inputs && ia != ib) {
+        let sum = zero;
+        for (let o: usize = 0; o < end; o += 16) { const g = v128.load(pg + o); acc(qa + o, g); sum = f64x2.add(sum, g); }
+        accSum(qb, sum);
+      } else if (reduce && ia < inputs && ia != ib) {
+        let sum = zero;
+        for (let o: usize = 0; o < end; o += 16) { const g = v128.load(pg + o); sum = f64x2.add(sum, g); acc(qb + o, g); }
+        accSum(qa, sum);
+      } else {
+        for (let o: usize = 0; o < end; o += 16) { const g = v128.load(pg + o); acc(qa + o, g); acc(qb + o, g); }
+      }
+    } else if (op == K.OP_MUL && reduce && ia < inputs && ia != ib) {
+      const x = v128.load64_splat(pa);
+      let sum = zero;
+      for (let o: usize = 0; o < end; o += 16) {
+        const g = v128.load(pg + o);
+        const m = f64x2.ne(g, zero);
+        sum = f64x2.add(sum, v128.and(f64x2.mul(g, v128.load(pb + o)), m));
+        acc(qb + o, v128.and(f64x2.mul(g, x), m));
+      }
+      accSum(qa, sum);
+    } else if (op == K.OP_MUL && reduce && ib < inputs && ia != ib) {
+      const y = v128.load64_splat(pb);
+      let sum = zero;
+      for (let o: usize = 0; o < end; o += 16) {
+        const g = v128.load(pg + o);
+        const m = f64x2.ne(g, zero);
+        acc(qa + o, v128.and(f64x2.mul(g, y), m));
+        sum = f64x2.add(sum, v128.and(f64x2.mul(g, v128.load(pa + o)), m));
+      }
+      accSum(qb, sum);
     } else if (op == K.OP_MUL) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);

@@ -136,6 +136,27 @@ describe("batched replay", () => {
     f.dispose();
   });
 
+  it("sums parameter adjoints right whichever operand a parameter is (the kernels' fast paths)", () => {
+    // L = (b + x·w) + w·w + x·b + w·x·x + b: parameters as first, second and both operands of
+    // mul and add. dL/dw = x + 2w + x², dL/db = 2 + x
+    for (const engine of engines) {
+      const f = compile({ params: 2, data: 1, engine }, ([w, b], [x]) =>
+        b!.add(x!.mul(w!)).add(w!.mul(w!)).add(x!.mul(b!)).add(w!.mul(x!).mul(x!)).add(b!));
+      const xs = randomVector(rng(8), 77);
+      const [w, b] = [0.3, -1.1];
+      let dw = 0;
+      let db = 0;
+      for (const x of xs) {
+        dw += x + 2 * w + x * x;
+        db += 2 + x;
+      }
+      expectClose(f.meanGrad([w, b], xs).grad, [dw / 77, db / 77], 1e-13);
+      const per = f.gradBatch([w, b], xs).grad;
+      expectClose([per[2 * 76]!, per[2 * 76 + 1]!], [xs[76]! + 2 * w + xs[76]! ** 2, 2 + xs[76]!], 1e-14);
+      f.dispose();
+    }
+  });
+
   it("matches a closed-form gradient of a small tanh network", () => {
     // f = (v·tanh(w x) − y)²: dw = 2r·v·(1 − t²)·x, dv = 2r·t
     const f = compile({ params: 2, data: 2 }, ([w, v], [x, y]) => square(v!.mul(tanh(w!.mul(x!))).sub(y!)));

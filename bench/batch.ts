@@ -1,8 +1,12 @@
 /**
  * Batches: the MLP 2→16→16→1 mean gradient over 1,024 points (ns per node-lane) on the wasm
  * engine, the TS engine and a hand-written closed-form JS gradient; then 1 vs 2 worker threads
- * on 65,536 points. Run: npm run build:wasm && npx tsx bench/batch.ts
+ * on 65,536 points; and, where gcc is installed, the same gradient hand-written in C (mlp.c).
+ * Run: npm run bench:batch
  */
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Bench } from "tinybench";
 import { compileMlp, handMeanGrad, mlpProblem, MLP_PARAMS } from "./mlp.js";
 
@@ -43,5 +47,11 @@ for (const task of bench.tasks) {
 const [one, two] = threads.tasks.map(median);
 for (const task of threads.tasks) console.log(`${task.name.padEnd(44)} median ${median(task).toFixed(2)} ms`);
 console.log(`2 workers vs 1 thread: ${(one! / two!).toFixed(2)}×`);
+
+const binary = join(tmpdir(), "tapegrad-mlp-bench");
+const source = new URL("./mlp.c", import.meta.url).pathname;
+const built = spawnSync("gcc", ["-O3", "-march=native", source, "-lm", "-o", binary], { encoding: "utf8" });
+if (built.status === 0) console.log(spawnSync(binary, { encoding: "utf8" }).stdout.trim());
+else console.log("(gcc not available: C baseline skipped)");
 wasm.dispose();
 js.dispose();

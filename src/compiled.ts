@@ -18,8 +18,12 @@ export const countLiveFunctions = (): number => liveFunctions;
 // A backstop for functions dropped without dispose(): frees their engine when collected.
 const registry = new FinalizationRegistry<Engine>((engine) => {
   engine.dispose();
+  threadsOf.get(engine)?.dispose();
   liveFunctions--;
 });
+
+/** A function's worker threads, by its engine, so the backstop above can stop them too. */
+const threadsOf = new WeakMap<Engine, WorkerPool>();
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
@@ -213,6 +217,7 @@ export class Compiled {
     if (this.pool === null || this.pool.size !== workers) {
       this.pool?.dispose();
       this.pool = new WorkerPool(this.tape, workers);
+      threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;
   }

@@ -1,12 +1,13 @@
 // Batched forward sweep: every node holds `lanes` values (one per input point), node-major and
 // contiguous — node i's lanes start at val + i·stride·8 — so add, mul and friends run as f64x2
-// SIMD, two points per instruction; transcendental ops loop the lanes with scalar Math.
+// SIMD, two points per instruction, tanh, exp and sigmoid too (simd_math.ts); the other
+// transcendental ops loop the lanes with scalar Math.
 // `lanes` is even (the caller pads an odd block with a copy of its last point).
 // Dispatch is the same frequency-ordered if-chain as forward.ts (see index.ts: br_table is 4×
 // slower here), paid once per node for all lanes.
 import * as K from "./opcodes";
-import { i32At, sigmoid } from "./rules";
-import { tanh2 } from "./simd_math";
+import { i32At } from "./rules";
+import { exp2, sigmoid2, tanh2 } from "./simd_math";
 
 // Parameters (nodes below `inputs`) hold the same value in every lane: a product with one reads
 // it once and splats it instead of loading its lanes (the weights of a dense layer, mostly).
@@ -45,7 +46,7 @@ export function batchForward(n: i32, start: i32, inputs: i32, ops: usize, a: usi
     } else if (op == K.OP_TANH) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, tanh2(v128.load(pa + o)));
     } else if (op == K.OP_EXP) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.exp(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, exp2(v128.load(pa + o)));
     } else if (op == K.OP_SIN) {
       for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.sin(load<f64>(pa + o)));
     } else if (op == K.OP_COS) {
@@ -55,7 +56,7 @@ export function batchForward(n: i32, start: i32, inputs: i32, ops: usize, a: usi
     } else if (op == K.OP_SQRT) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.sqrt(v128.load(pa + o)));
     } else if (op == K.OP_SIGMOID) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, sigmoid(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, sigmoid2(v128.load(pa + o)));
     } else if (op == K.OP_RELU) {
       // x where x > 0, else +0 (NaN > 0 is false, so relu(NaN) = 0 as in ops.ts)
       for (let o: usize = 0; o < end; o += 16) { const x = v128.load(pa + o); v128.store(pv + o, v128.and(x, f64x2.gt(x, zero))); }

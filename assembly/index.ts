@@ -52,4 +52,3 @@ export function jvp(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: us
 
 // Batches of points in SIMD lanes (issue 5): see batch.ts.
 export { batchSumGrad, batchGrad, batchEval } from "./batch";
-export { tanhLanes } from "./simd_math";

@@ -4,7 +4,7 @@
  * multiples of the lane count or the block.
  */
 import { describe, expect, it } from "vitest";
-import { compile, select, sqrt, square, tanh, type Var } from "../src/index.js";
+import { compile, exp, select, sigmoid, sqrt, square, tanh, type Var } from "../src/index.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
 
 const engines = ["wasm", "js"] as const;
@@ -121,20 +121,28 @@ describe("batched replay", () => {
     }
   });
 
-  it("the batched (vectorised) tanh agrees with Math.tanh to 4 ulp, with its edge values", () => {
-    const f = compile({ params: 0, data: 1 }, (_p, [x]) => tanh(x!));
-    const random = rng(4);
-    const xs: number[] = [0, -0, NaN, Infinity, -Infinity, 19.5, -25, 1e-300, 5e-324, 0.5 * Math.LN2, 0.34657359027997264];
-    for (let i = 0; i < 20000; i++) xs.push((2 * random() - 1) * 10 ** ((i % 13) - 10));
-    const got = f.evalBatch([], xs);
-    for (let i = 0; i < xs.length; i++) {
-      const want = Math.tanh(xs[i]!);
-      if (!Number.isFinite(want) || want === 0 || Number.isNaN(want)) expect(Object.is(got[i], want), `tanh(${xs[i]})`).toBe(true);
-      // ulps relative to the value, or to the smallest normal number for subnormal values
-      else expect(Math.abs(got[i]! - want) / (Math.max(Math.abs(want), 2.2250738585072014e-308) * Number.EPSILON), `tanh(${xs[i]})`).toBeLessThanOrEqual(4);
-    }
-    f.dispose();
-  });
+  // The batch kernels evaluate tanh, exp and sigmoid with their own f64x2 polynomials.
+  for (const [name, fn, reference, extremes] of [
+    ["tanh", tanh, Math.tanh, [19.5, -25, 1e-300, 5e-324, 0.34657359027997264]],
+    ["exp", exp, Math.exp, [709.78, 709.79, -745.1, -745.2, -708.5, -720, -740, 1e-300, 700]],
+    ["sigmoid", sigmoid, (x: number) => 1 / (1 + Math.exp(-x)), [36, 38, -700, -745, -746, 1e-300]],
+  ] as const) {
+    it(`the batched (vectorised) ${name} agrees with the scalar one to 4 ulp, with its edge values`, () => {
+      const f = compile({ params: 0, data: 1 }, (_p, [x]) => fn(x!));
+      const random = rng(4);
+      const xs: number[] = [0, -0, NaN, Infinity, -Infinity, ...extremes];
+      for (let i = 0; i < 20000; i++) xs.push((2 * random() - 1) * 10 ** ((i % 13) - 10));
+      for (let i = 0; i < 20000; i++) xs.push((2 * random() - 1) * 800);
+      const got = f.evalBatch([], xs);
+      for (let i = 0; i < xs.length; i++) {
+        const want = reference(xs[i]!);
+        if (!Number.isFinite(want) || want === 0) expect(Object.is(got[i], want), `${name}(${xs[i]}) = ${got[i]}`).toBe(true);
+        // ulps relative to the value, or to the smallest normal number for subnormal values
+        else expect(Math.abs(got[i]! - want) / (Math.max(Math.abs(want), 2.2250738585072014e-308) * Number.EPSILON), `${name}(${xs[i]})`).toBeLessThanOrEqual(4);
+      }
+      f.dispose();
+    });
+  }
 
   it("sums parameter adjoints right whichever operand a parameter is (the kernels' fast paths)", () => {
     // L = (b + x·w) + w·w + x·b + w·x·x + b: parameters as first, second and both operands of

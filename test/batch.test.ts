@@ -235,6 +235,33 @@ describe("workers", () => {
     expect(() => f.meanGrad([1, 2, 3], [1, 2], { workers: 2 })).toThrow(/disposed/);
   });
 
+  it("run the same code as a browser Web Worker script (self.onmessage, no require)", async () => {
+    // Node runs WORKER_SOURCE through worker_threads; browsers load it from a Blob URL, where
+    // the global is `self`. Run that branch here in a fresh context with a stand-in `self`.
+    const vm = await import("node:vm");
+    const { WORKER_SOURCE } = await import("../src/batch/worker-source.js");
+    const { wasmModule } = await import("../src/wasm/module.js");
+    const { OP } = await import("../src/index.js");
+    const f = compile({ params: 2, data: 2 }, ([w, b], [x, y]) => square(w!.mul(x!).add(b!).sub(y!)));
+    const replies: Array<{ total: number; grad: Float64Array }> = [];
+    const self: { postMessage(m: unknown): void; onmessage?: (e: { data: unknown }) => void } = {
+      postMessage: (m) => replies.push(m as { total: number; grad: Float64Array }),
+    };
+    vm.runInNewContext(WORKER_SOURCE, { self });
+    const { tape } = f;
+    self.onmessage!({ data: {
+      type: "init", module: wasmModule(), op: tape.op, a: tape.a, b: tape.b, constants: tape.constants,
+      inputs: 2, data: 2, out0: tape.outputs[0], stride: 64, constCode: OP.CONST,
+    } });
+    const rows = new Float64Array([1, 3, 2, 5, 3, 7]);
+    self.onmessage!({ data: { type: "sumGrad", theta: new Float64Array([1, 0]), rows, count: 3 } });
+    const one = f.meanGrad([1, 0], rows);
+    expect(replies.length).toBe(1);
+    expectClose(replies[0]!.total / 3, one.value);
+    expectClose(Array.from(replies[0]!.grad, (g) => g / 3), one.grad);
+    f.dispose();
+  });
+
   it("reject a bad workers option and the js engine", () => {
     const f = randomModel(1, "js");
     expect(() => f.meanGrad([1, 2, 3], [1, 2], { workers: 2 })).toThrow(/engine "wasm"/);

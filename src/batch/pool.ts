@@ -32,16 +32,28 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+// Typed by hand: the library build targets browsers too and carries no Node type definitions.
+interface NodeWorker {
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  on(event: "message" | "error", handler: (value: unknown) => void): void;
+  ref(): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+interface WorkerThreads {
+  Worker: new (code: string, options: { eval: true }) => NodeWorker;
+}
+
+const isNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
 
 async function spawn(): Promise<Endpoint> {
   if (isNode) {
     // A computed specifier keeps browser bundlers from resolving a Node-only module.
     const specifier = "node:worker_threads";
-    const { Worker } = (await import(specifier)) as typeof import("node:worker_threads");
+    const { Worker } = (await import(specifier)) as WorkerThreads;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     return {
-      post: (message, transfer) => worker.postMessage(message, transfer as never),
+      post: (message, transfer) => worker.postMessage(message, transfer),
       onMessage: (handler) => void worker.on("message", handler),
       onError: (handler) => void worker.on("error", handler),
       ref: () => worker.ref(),

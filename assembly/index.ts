@@ -52,3 +52,6 @@ export function jvp(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: us
   memory.fill(tan + (<usize>inputs << 3), 0, <usize>(n - inputs) << 3);
   tangent(n, start, ops, a, b, val, tan);
 }
+
+// Batches of points in SIMD lanes (issue 5): see batch.ts.
+export { batchSumGrad, batchGrad, batchEval } from "./batch";

@@ -23,14 +23,30 @@ export interface VectorCompileOptions extends CompileOptions {
   inputs: number;
 }
 
+/**
+ * A function of parameters and data (issue 5): the parameters are differentiated, the data
+ * inputs are not and change per call — one data vector per point of a dataset.
+ */
+export interface DataCompileOptions extends CompileOptions {
+  /** Number of differentiated inputs (θ), given to fn as its first array. */
+  params: number;
+  /** Number of data inputs per point (xᵢ, yᵢ), given to fn as its second array. */
+  data: number;
+  /** Display names of the data inputs; by default `data[j]`. */
+  dataNames?: readonly string[];
+}
+
+/** Parameters and data: compile({ params: 2, data: 2 }, ([w, b], [x, y]) => …). */
+export function compile(spec: DataCompileOptions, fn: (params: Var[], data: Var[]) => Output): Compiled;
 /** Record fn once and return it compiled. Scalar parameters: compile((x, y) => …). */
 export function compile(fn: (...xs: Var[]) => Output, options?: CompileOptions): Compiled;
 /** A function of a vector: compile((xs) => …, { inputs: n }); xs holds n variables. */
 export function compile(fn: (xs: Var[]) => Output, options: VectorCompileOptions): Compiled;
 export function compile(
-  fn: ((...xs: Var[]) => Output) | ((xs: Var[]) => Output),
-  options: CompileOptions & { inputs?: number } = {},
+  fn: ((...xs: Var[]) => Output) | ((xs: Var[]) => Output) | DataCompileOptions,
+  options: (CompileOptions & { inputs?: number }) | ((params: Var[], data: Var[]) => Output) = {},
 ): Compiled {
+  if (typeof options === "function") return compileWithData(fn as DataCompileOptions, options);
   if (typeof fn !== "function") throw new TypeError(`tapegrad: compile() needs a function, got ${describe(fn)}`);
   const engine = options.engine ?? "wasm";
   if (engine !== "wasm" && engine !== "js") {
@@ -57,6 +73,49 @@ export function compile(
     return outputNodes(trace, result);
   });
   const tape = trace.finish(inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" });
+  return new Compiled(tape, engine);
+}
+
+function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var[]) => Output): Compiled {
+  if (spec === null || typeof spec !== "object") {
+    throw new TypeError(`tapegrad: compile(spec, fn) needs an object { params, data } first, got ${describe(spec)}`);
+  }
+  const engine = spec.engine ?? "wasm";
+  if (engine !== "wasm" && engine !== "js") {
+    throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
+  }
+  for (const key of ["params", "data"] as const) {
+    const count = spec[key];
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`tapegrad: compile({ params, data }, fn): ${key} must be a non-negative integer, got ${String(count)}`);
+    }
+  }
+  const { params, data } = spec;
+  const given = (names: readonly string[] | undefined, count: number, what: string): string[] => {
+    if (names === undefined) return [];
+    if (names.length !== count || names.some((name) => typeof name !== "string")) {
+      throw new Error(`tapegrad: compile(): ${what} must be ${count} strings, one per input`);
+    }
+    return [...names];
+  };
+  const inputNames = given(spec.names, params, "names");
+  const dataNames = given(spec.dataNames, data, "dataNames");
+  const declared = parameterNames(fn);
+
+  const trace = new Trace();
+  const outputs = withTrace(trace, () => {
+    const ps: Var[] = new Array(params);
+    for (let i = 0; i < params; i++) ps[i] = new Var(trace, trace.push(OP.INPUT, i, 0));
+    const ds: Var[] = new Array(data);
+    for (let j = 0; j < data; j++) ds[j] = new Var(trace, trace.push(OP.DATA, j, 0));
+    return outputNodes(trace, fn(ps, ds));
+  });
+  const tape = trace.finish(params, data, outputs, {
+    inputNames,
+    vectorName: declared?.[0] ?? "params",
+    dataNames,
+    dataVectorName: declared?.[1] ?? "data",
+  });
   return new Compiled(tape, engine);
 }
 

@@ -20,3 +20,6 @@ export {
   explain, DEFAULT_MAX_PATHS, type ExplainOptions, type Explanation, type ExplainedPath,
 } from "./show/explain.js";
 export type { Point, InputRef } from "./show/point.js";
+export type { DataCompileOptions } from "./compile.js";
+export { sgd, adam, type Optimizer, type SgdOptions, type AdamOptions } from "./train/optimizers.js";
+export { fit, type FitOptions, type FitProgress, type FitResult } from "./train/fit.js";

@@ -42,3 +42,40 @@ export function checkOut(out: unknown, length: number, what: string): asserts ou
 function lengthError(what: string, expected: number, got: number): RangeError {
   return new RangeError(`tapegrad: ${what} must have ${expected} element${expected === 1 ? "" : "s"}, got ${got}`);
 }
+
+/**
+ * A dataset for the batch methods: `data` numbers per point, row-major, at least one point.
+ * Returns it as a Float64Array (copied only when it is something else) and the point count.
+ */
+export function checkDataset(dataset: unknown, data: number, method: string): { rows: Float64Array; count: number } {
+  if (data === 0) {
+    throw new Error(`tapegrad: ${method}() needs a function with data inputs: compile({ params, data }, fn)`);
+  }
+  const what = `${method}(params, dataset): dataset`;
+  if (
+    dataset === null ||
+    typeof dataset !== "object" ||
+    typeof (dataset as { length?: unknown }).length !== "number"
+  ) {
+    throw new TypeError(`tapegrad: ${what} must be a Float64Array of points, ${data} numbers each, got ${describe(dataset)}`);
+  }
+  const length = (dataset as ArrayLike<unknown>).length;
+  if (length === 0) throw new RangeError(`tapegrad: ${what} is empty: it needs at least one point`);
+  if (length % data !== 0) {
+    throw new RangeError(
+      `tapegrad: ${what} has ${length} numbers, not a whole number of points of ${data} data inputs each`,
+    );
+  }
+  if (dataset instanceof Float64Array) return { rows: dataset, count: length / data };
+  checkNumbers(dataset, length, what);
+  return { rows: Float64Array.from(dataset), count: length / data };
+}
+
+/** The `workers` option: a positive integer. */
+export function checkWorkers(options: unknown): number {
+  const workers = (options as { workers?: unknown } | null)?.workers;
+  if (typeof workers !== "number" || !Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`tapegrad: the workers option must be a positive integer, got ${describe(workers)}`);
+  }
+  return workers;
+}

@@ -140,8 +140,8 @@ describe.each(engines)("hessian (%s engine)", (engine) => {
 
   it("rejects vector outputs and wrong sizes with clear errors", () => {
     const f = compile((x, y) => [x.mul(y), x.add(y)], { engine });
-    expect(() => f.hvp([1, 2], [1, 0])).toThrow(/hvp\(x, v\) needs a scalar function, this one has 2 outputs/);
-    expect(() => f.hessian([1, 2])).toThrow(/hessian\(x\) needs a scalar function, this one has 2 outputs/);
+    expect(() => f.hvp([1, 2], [1, 0])).toThrow(/hvp\(x, v\) needs a scalar function \(one output\), this one has 2 outputs/);
+    expect(() => f.hessian([1, 2])).toThrow(/hessian\(x\) needs a scalar function \(one output\), this one has 2 outputs/);
     const g = compile((x, y) => x.mul(y), { engine });
     expect(() => g.hvp([1, 2], [1])).toThrow(/hvp\(x, v\): v \(one entry per input\) must have 2 elements, got 1/);
     expect(() => g.hvp([1], [1, 2])).toThrow(/hvp\(x, v\): x must have 2 elements, got 1/);

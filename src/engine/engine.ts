@@ -31,6 +31,15 @@ export interface Engine {
   hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void;
   /** One Hessian-vector product of output 0 at (x, data) into hv; returns the value of output 0. */
   hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number;
+  /**
+   * Batches (issue 5): `rows` holds `count` data vectors, row-major (length count·tape.data);
+   * x is the same for every point. Sum of output 0 over the points, its summed gradient in grad.
+   */
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number;
+  /** Per point: output 0 into values[k] and its gradient into grads[k·inputs …]. */
+  gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void;
+  /** Per point: every output into values[k·outputs …]. */
+  evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void;
   /** Bytes of working memory this engine holds for the function. */
   readonly bytes: number;
   /** Frees the engine's memory; the engine must not be used afterwards. */

@@ -149,6 +149,33 @@ export class JsEngine implements Engine {
     return this.lanes;
   }
 
+  // Batches: plain loops over the points, one single-point sweep each (the reference).
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+    const d = this.tape.data;
+    const g = new Float64Array(grad.length);
+    grad.fill(0);
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      total += this.grad(x, rows.subarray(k * d, (k + 1) * d), g);
+      for (let i = 0; i < g.length; i++) grad[i] += g[i];
+    }
+    return total;
+  }
+
+  gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {
+    const d = this.tape.data;
+    const n = this.tape.inputs;
+    for (let k = 0; k < count; k++) {
+      values[k] = this.grad(x, rows.subarray(k * d, (k + 1) * d), grads.subarray(k * n, (k + 1) * n));
+    }
+  }
+
+  evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
+    const d = this.tape.data;
+    const m = this.outputs.length;
+    for (let k = 0; k < count; k++) this.eval(x, rows.subarray(k * d, (k + 1) * d), values.subarray(k * m, (k + 1) * m));
+  }
+
   dispose(): void {
     this.lanes = null;
     // Plain typed arrays: the garbage collector frees them with this engine.

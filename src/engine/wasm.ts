@@ -26,6 +26,7 @@ import type { Heap } from "../wasm/heap.js";
 import type { Kernels } from "../wasm/module.js";
 import type { Engine } from "./engine.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
+import { WasmBatch } from "./wasm-batch.js";
 
 const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
@@ -50,8 +51,12 @@ export class WasmEngine implements Engine {
   /** The lane block (-1 until first used) and the k it was sized for. */
   private lanes = -1;
   private laneK = 0;
+  private readonly tape: Tape;
+  /** Lane buffers for batches, allocated on first use (see wasm-batch.ts). */
+  private batchState: WasmBatch | null = null;
 
   constructor(tape: Tape) {
+    this.tape = tape;
     const { kernels, heap } = wasmRuntime();
     this.k = kernels;
     this.heap = heap;
@@ -201,7 +206,28 @@ export class WasmEngine implements Engine {
     return this.lanes;
   }
 
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+    return this.batch().sumGrad(x, rows, count, grad);
+  }
+
+  gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {
+    this.batch().grad(x, rows, count, values, grads);
+  }
+
+  evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
+    this.batch().eval(x, rows, count, values);
+  }
+
+  private batch(): WasmBatch {
+    if (this.batchState === null) {
+      this.batchState = new WasmBatch(this.k, this.heap, this.tape, { op: this.op, a: this.a, b: this.b, outs: this.outs });
+    }
+    return this.batchState;
+  }
+
   dispose(): void {
+    this.batchState?.dispose();
+    this.batchState = null;
     if (this.block < 0) return;
     this.heap.release(this.block);
     this.block = -1;

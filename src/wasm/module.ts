@@ -27,6 +27,19 @@ export interface Kernels {
     n: number, start: number, ops: number, a: number, b: number, val: number, tan: number, adj: number,
     sadj: number, k: number,
   ): void;
+  // Batches (assembly/batch.ts); layout in src/engine/wasm-batch.ts.
+  batchSumGrad(
+    n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
+    stride: number, theta: number, rows: number, count: number, out: number, gsum: number,
+  ): number;
+  batchGrad(
+    n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
+    stride: number, theta: number, rows: number, count: number, out: number, values: number, grads: number,
+  ): void;
+  batchEval(
+    n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number,
+    stride: number, theta: number, rows: number, count: number, outs: number, m: number, values: number,
+  ): void;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -37,9 +50,16 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 let instance: WebAssembly.Instance | null = null;
+let compiled: WebAssembly.Module | null = null;
+
+/** The compiled module, once per realm: structured-cloneable, so workers get it without bytes. */
+export function wasmModule(): WebAssembly.Module {
+  if (compiled === null) compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  return compiled;
+}
 
 function wasmInstance(): WebAssembly.Instance {
-  if (instance === null) instance = instantiateSync(decodeBase64(WASM_BASE64), {}).instance;
+  if (instance === null) instance = instantiateSync(wasmModule(), {}).instance;
   return instance;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * The code each batch worker runs, as a self-contained JavaScript string (no imports): started
+ * with `new Worker(code, { eval: true })` in Node or from a Blob URL in browsers, so no bundler
+ * or separate file is needed. It receives the compiled WebAssembly.Module (structured-cloneable)
+ * and the tape once, instantiates its own module, lays out the same regions as
+ * src/engine/wasm-batch.ts, and answers each job — θ plus a slice of the dataset — with the
+ * slice's loss sum and gradient sum from the batchSumGrad kernel.
+ */
+export const WORKER_SOURCE = String.raw`
+"use strict";
+const port = typeof require === "function" ? require("node:worker_threads").parentPort : self;
+const align = (p) => Math.ceil(p / 16) * 16;
+let k = null;
+let L = null;
+
+function ensure(bytes) {
+  const missing = bytes - k.memory.buffer.byteLength;
+  if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
+}
+
+function init(m) {
+  k = new WebAssembly.Instance(m.module, {}).exports;
+  const n = m.op.length;
+  const S = m.stride;
+  let p = align(k.heapBase());
+  L = { n, S, inputs: m.inputs, d: m.data, out0: m.out0, start: m.inputs + m.data };
+  L.op = p; p = align(p + n);
+  L.a = p; p = align(p + 4 * n);
+  L.b = p; p = align(p + 4 * n);
+  L.val = p; p += 8 * n * S;
+  L.adj = p; p += 8 * n * S;
+  L.theta = p; p = align(p + 8 * m.inputs);
+  L.gsum = p; p = align(p + 8 * m.inputs);
+  L.rows = p;
+  ensure(p);
+  const buffer = k.memory.buffer;
+  new Uint8Array(buffer).set(m.op, L.op);
+  new Int32Array(buffer).set(m.a, L.a >> 2);
+  new Int32Array(buffer).set(m.b, L.b >> 2);
+  const f64 = new Float64Array(buffer);
+  for (let i = 0; i < n; i++) {
+    if (m.op[i] === m.constCode) f64.fill(m.constants[m.a[i]], (L.val >> 3) + i * S, (L.val >> 3) + (i + 1) * S);
+  }
+}
+
+function sumGrad(m) {
+  ensure(L.rows + 8 * m.rows.length);
+  const f64 = new Float64Array(k.memory.buffer);
+  f64.set(m.theta, L.theta >> 3);
+  f64.set(m.rows, L.rows >> 3);
+  const total = k.batchSumGrad(L.n, L.start, L.inputs, L.d, L.op, L.a, L.b, L.val, L.adj, L.S,
+    L.theta, L.rows, m.count, L.out0, L.gsum);
+  const grad = new Float64Array(k.memory.buffer, L.gsum, L.inputs).slice();
+  return { total, grad };
+}
+
+function onMessage(m) {
+  try {
+    if (m.type === "init") return init(m);
+    const result = sumGrad(m);
+    port.postMessage(result, [result.grad.buffer]);
+  } catch (e) {
+    port.postMessage({ error: String((e && e.stack) || e) });
+  }
+}
+
+if (typeof port.on === "function") port.on("message", onMessage);
+else port.onmessage = (event) => onMessage(event.data);
+`;

@@ -1,0 +1,132 @@
+/**
+ * Batched replay on the wasm engine: working memory for `stride` lanes per node, allocated on the
+ * first batch call (single-point users never pay for it) and released with the function.
+ *
+ *   block:   val f64 × n·stride | adj f64 × n·stride | theta f64 × inputs | gsum f64 × inputs
+ *   scratch: rows f64 × count·d | results (values, gradients) — regrown geometrically as needed
+ *
+ * The kernels (assembly/batch.ts) walk the dataset in blocks of `stride` points; stride is
+ * chosen so nodes × stride × 16 B stays near 1 MB (cache-sized), at most 64, always even.
+ */
+import { OP } from "../ops.js";
+import type { Tape } from "../tape.js";
+import type { Heap } from "../wasm/heap.js";
+import type { Kernels } from "../wasm/module.js";
+
+/** Lanes per block for a tape of n nodes: ~1 MB of values and adjoints, even, 2 … 64. */
+export function blockLanes(n: number): number {
+  return Math.max(2, Math.min(64, Math.floor((1 << 20) / (16 * Math.max(n, 1))) & ~1));
+}
+
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Pointers into the engine's tape block that the batch kernels read. */
+export interface TapePointers {
+  readonly op: number;
+  readonly a: number;
+  readonly b: number;
+  readonly outs: number;
+}
+
+export class WasmBatch {
+  readonly stride: number;
+  readonly bytes: number;
+  private block: number;
+  private readonly val: number;
+  private readonly adj: number;
+  private readonly theta: number;
+  private readonly gsum: number;
+  private scratch = -1;
+  private scratchBytes = 0;
+  private readonly n: number;
+  private readonly start: number;
+  private readonly inputs: number;
+  private readonly d: number;
+  private readonly m: number;
+  private readonly out0: number;
+
+  constructor(private readonly k: Kernels, private readonly heap: Heap, tape: Tape, private readonly ptr: TapePointers) {
+    const n = (this.n = tape.op.length);
+    this.start = tape.inputs + tape.data;
+    this.inputs = tape.inputs;
+    this.d = tape.data;
+    this.m = tape.outputs.length;
+    this.out0 = tape.outputs[0];
+    const stride = (this.stride = blockLanes(n));
+    const lanesBytes = 8 * n * stride;
+    const thetaBytes = align16(8 * tape.inputs);
+    this.bytes = 2 * lanesBytes + 2 * thetaBytes;
+    this.block = heap.alloc(this.bytes);
+    this.val = this.block;
+    this.adj = this.val + lanesBytes;
+    this.theta = this.adj + lanesBytes;
+    this.gsum = this.theta + thetaBytes;
+    const f64 = heap.f64;
+    f64.fill(0, this.val >> 3, (this.val + this.bytes) >> 3);
+    for (let i = 0; i < n; i++) {
+      if (tape.op[i] !== OP.CONST) continue;
+      const from = (this.val >> 3) + i * stride;
+      f64.fill(tape.constants[tape.a[i]], from, from + stride);
+    }
+  }
+
+  /** Sum of output 0 over the points, and the sum of its gradients into grad. */
+  sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+    const rowsPtr = this.stage(theta, rows, 0);
+    const total = this.k.batchSumGrad(
+      this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
+      this.stride, this.theta, rowsPtr, count, this.out0, this.gsum,
+    );
+    grad.set(this.heap.f64.subarray(this.gsum >> 3, (this.gsum >> 3) + this.inputs));
+    return total;
+  }
+
+  /** Per point: output 0 into values[k], its gradient into grads[k·inputs …]. */
+  grad(theta: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {
+    const rowsPtr = this.stage(theta, rows, 8 * count * (1 + this.inputs));
+    const valuesPtr = rowsPtr + align16(rows.length * 8);
+    const gradsPtr = valuesPtr + align16(8 * count);
+    this.k.batchGrad(
+      this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
+      this.stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr,
+    );
+    const f64 = this.heap.f64;
+    values.set(f64.subarray(valuesPtr >> 3, (valuesPtr >> 3) + count));
+    grads.set(f64.subarray(gradsPtr >> 3, (gradsPtr >> 3) + count * this.inputs));
+  }
+
+  /** Per point: the m outputs into values[k·m …]. */
+  eval(theta: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
+    const rowsPtr = this.stage(theta, rows, 8 * count * this.m);
+    const valuesPtr = rowsPtr + align16(rows.length * 8);
+    this.k.batchEval(
+      this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val,
+      this.stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr,
+    );
+    values.set(this.heap.f64.subarray(valuesPtr >> 3, (valuesPtr >> 3) + count * this.m));
+  }
+
+  dispose(): void {
+    if (this.block < 0) return;
+    this.heap.release(this.block);
+    if (this.scratch >= 0) this.heap.release(this.scratch);
+    this.block = this.scratch = -1;
+  }
+
+  /** Copies theta and the rows into memory (scratch grown to fit `extra` result bytes too). */
+  private stage(theta: ArrayLike<number>, rows: Float64Array, extra: number): number {
+    const needed = align16(rows.length * 8) + align16(extra) + 16;
+    if (needed > this.scratchBytes) {
+      const size = Math.max(needed, 2 * this.scratchBytes);
+      if (this.scratch >= 0) this.heap.release(this.scratch);
+      this.scratch = -1;
+      this.scratchBytes = 0;
+      this.scratch = this.heap.alloc(size);
+      this.scratchBytes = size;
+    }
+    const f64 = this.heap.f64; // current: taken after any alloc
+    f64.set(theta, this.theta >> 3);
+    f64.set(rows, this.scratch >> 3);
+    return this.scratch;
+  }
+}

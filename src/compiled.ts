@@ -28,6 +28,8 @@ export interface Jacobian extends Matrix {
 export interface JacobianOptions {
   /** "auto" (default) picks by cost: forward when n ≲ 2.5·m, else reverse. */
   mode?: "auto" | "forward" | "reverse";
+  /** The data vector, for a function with data inputs. */
+  data?: ArrayLike<number>;
 }
 
 const NO_DATA = new Float64Array(0);
@@ -138,14 +140,15 @@ export class Compiled {
    * V[l·n … l·n + n − 1]). Returns the output values and tangents (k×m, row l = J·v_l), computed
    * in blocks of up to 8 directions per sweep.
    */
-  jvpMany(x: ArrayLike<number>, V: ArrayLike<number>, k: number): { value: Float64Array; tangents: Float64Array } {
+  jvpMany(x: ArrayLike<number>, V: ArrayLike<number>, k: number, data?: ArrayLike<number>): { value: Float64Array; tangents: Float64Array } {
     const engine = this.live("jvpMany");
+    const point = this.dataArg(data, "jvpMany");
     checkNumbers(x, this.inputs, "jvpMany(x, V, k): x");
     checkCount(k, "jvpMany(x, V, k): k (the number of directions)");
     checkNumbers(V, k * this.inputs, `jvpMany(x, V, k): V (k × n = ${k} × ${this.inputs}, row-major)`);
     const value = new Float64Array(this.outputs);
     const tangents = new Float64Array(k * this.outputs);
-    sweeps.jvpMany(engine, this.outputs, x, V, k, value, tangents);
+    sweeps.jvpMany(engine, this.outputs, x, point, V, k, value, tangents);
     return { value, tangents };
   }
 
@@ -153,14 +156,15 @@ export class Compiled {
    * Reverse mode for k cotangents in one go: U holds them row-major (k×m). Returns the output
    * values and the products (k×n, row l = u_lᵀJ), in blocks of up to 8 cotangents per sweep.
    */
-  vjpMany(x: ArrayLike<number>, U: ArrayLike<number>, k: number): { value: Float64Array; grads: Float64Array } {
+  vjpMany(x: ArrayLike<number>, U: ArrayLike<number>, k: number, data?: ArrayLike<number>): { value: Float64Array; grads: Float64Array } {
     const engine = this.live("vjpMany");
+    const point = this.dataArg(data, "vjpMany");
     checkNumbers(x, this.inputs, "vjpMany(x, U, k): x");
     checkCount(k, "vjpMany(x, U, k): k (the number of cotangents)");
     checkNumbers(U, k * this.outputs, `vjpMany(x, U, k): U (k × m = ${k} × ${this.outputs}, row-major)`);
     const value = new Float64Array(this.outputs);
     const grads = new Float64Array(k * this.inputs);
-    sweeps.vjpMany(engine, this.inputs, x, U, k, value, grads);
+    sweeps.vjpMany(engine, this.inputs, x, point, U, k, value, grads);
     return { value, grads };
   }
 
@@ -175,44 +179,49 @@ export class Compiled {
       throw new Error(`tapegrad: jacobian(): mode must be "auto", "forward" or "reverse", got ${JSON.stringify(mode)}`);
     }
     checkNumbers(x, this.inputs, "jacobian(x): x");
+    const point = this.dataArg(options.data, "jacobian");
     const value = new Float64Array(this.outputs);
     const data = new Float64Array(this.outputs * this.inputs);
-    const used = sweeps.jacobian(engine, this.inputs, this.outputs, x, mode, value, data);
+    const used = sweeps.jacobian(engine, this.inputs, this.outputs, x, point, mode, value, data);
     return { data, rows: this.outputs, cols: this.inputs, mode: used, value };
   }
 
   /** The Jacobian by forward mode (jacobian(x, { mode: "forward" })). */
-  jacfwd(x: ArrayLike<number>): Jacobian {
-    return this.jacobian(x, { mode: "forward" });
+  jacfwd(x: ArrayLike<number>, data?: ArrayLike<number>): Jacobian {
+    return this.jacobian(x, { mode: "forward", data });
   }
 
   /** The Jacobian by reverse mode (jacobian(x, { mode: "reverse" })). */
-  jacrev(x: ArrayLike<number>): Jacobian {
-    return this.jacobian(x, { mode: "reverse" });
+  jacrev(x: ArrayLike<number>, data?: ArrayLike<number>): Jacobian {
+    return this.jacobian(x, { mode: "reverse", data });
   }
 
   /**
    * Hessian-vector product ∇²f(x)·v of a scalar function, by forward over reverse: one tangent
    * sweep along v, then one reverse sweep carrying adjoints and their tangents.
    */
-  hvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): Float64Array {
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): Float64Array;
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>, ...rest: unknown[]): Float64Array {
     const engine = this.live("hvp");
     this.scalarOnly("hvp(x, v)");
     checkNumbers(x, this.inputs, "hvp(x, v): x");
     checkNumbers(v, this.inputs, "hvp(x, v): v (one entry per input)");
+    const [data, out] = this.dataAndOut(rest, "hvp");
     const result = this.result(out, this.inputs, "hvp");
-    sweeps.hvp(engine, x, v, result);
+    sweeps.hvp(engine, x, data, v, result);
     return result;
   }
 
   /** The n×n Hessian of a scalar function at x, row-major: n Hessian-vector products, 8 per sweep. */
-  hessian(x: ArrayLike<number>): Matrix & { value: number } {
+  hessian(x: ArrayLike<number>, data?: ArrayLike<number>): Matrix & { value: number } {
     const engine = this.live("hessian");
+    const point = this.dataArg(data, "hessian");
     this.scalarOnly("hessian(x)");
     checkNumbers(x, this.inputs, "hessian(x): x");
-    const data = new Float64Array(this.inputs * this.inputs);
-    const value = sweeps.hessian(engine, this.inputs, x, data);
-    return { data, rows: this.inputs, cols: this.inputs, value };
+    const H = new Float64Array(this.inputs * this.inputs);
+    const value = sweeps.hessian(engine, this.inputs, x, point, H);
+    return { data: H, rows: this.inputs, cols: this.inputs, value };
   }
 
   /**
@@ -296,12 +305,20 @@ export class Compiled {
       if (rest.length > 1) throw new Error(`tapegrad: ${method}(): this function has no data inputs, but a data vector was given`);
       return [NO_DATA, rest[0] as Float64Array | undefined];
     }
-    const data = rest[0];
+    return [this.dataArg(rest[0], method), rest[1] as Float64Array | undefined];
+  }
+
+  /** The data vector of one point: required (and checked) exactly when the function has data inputs. */
+  private dataArg(data: unknown, method: string): ArrayLike<number> {
+    if (this.data === 0) {
+      if (data !== undefined) throw new Error(`tapegrad: ${method}(): this function has no data inputs, but a data vector was given`);
+      return NO_DATA;
+    }
     if (data === undefined) {
       throw new Error(`tapegrad: ${method}(): this function has ${this.data} data inputs: pass the data vector after the fixed arguments`);
     }
     checkNumbers(data, this.data, `${method}(): data`);
-    return [data, rest[1] as Float64Array | undefined];
+    return data;
   }
 
   private workerPool(workers: number): WorkerPool {

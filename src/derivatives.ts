@@ -1,16 +1,15 @@
 /**
  * Many directions at once, Jacobians and Hessians: loops over blocks of k ≤ engine.maxLanes
  * directions, each block one sweep inside the engine (see Engine.tangentBlock and friends).
- * Arguments are validated by Compiled before these run.
+ * Arguments are validated by Compiled before these run; `data` is the point's data vector
+ * (empty for a function without data inputs).
  */
 import type { Engine } from "./engine/engine.js";
 import { chooseMode, type JacobianMode } from "./mode.js";
 
-const NO_DATA = new Float64Array(0);
-
 /** Forward mode along `count` directions (rows of V, n wide): T row l = J·v_l (m wide). */
-export function jvpMany(engine: Engine, m: number, x: ArrayLike<number>, V: ArrayLike<number>, count: number, values: Float64Array, T: Float64Array): void {
-  engine.setPoint(x, NO_DATA, values);
+export function jvpMany(engine: Engine, m: number, x: ArrayLike<number>, data: ArrayLike<number>, V: ArrayLike<number>, count: number, values: Float64Array, T: Float64Array): void {
+  engine.setPoint(x, data, values);
   const K = engine.maxLanes;
   const block = new Float64Array(Math.min(K, count) * m);
   for (let first = 0; first < count; first += K) {
@@ -21,8 +20,8 @@ export function jvpMany(engine: Engine, m: number, x: ArrayLike<number>, V: Arra
 }
 
 /** Reverse mode for `count` cotangents (rows of U, m wide): G row l = u_lᵀJ (n wide). */
-export function vjpMany(engine: Engine, n: number, x: ArrayLike<number>, U: ArrayLike<number>, count: number, values: Float64Array, G: Float64Array): void {
-  engine.setPoint(x, NO_DATA, values);
+export function vjpMany(engine: Engine, n: number, x: ArrayLike<number>, data: ArrayLike<number>, U: ArrayLike<number>, count: number, values: Float64Array, G: Float64Array): void {
+  engine.setPoint(x, data, values);
   const K = engine.maxLanes;
   for (let first = 0; first < count; first += K) {
     engine.cotangentBlock(U, first, Math.min(K, count - first), G, first * n);
@@ -30,9 +29,9 @@ export function vjpMany(engine: Engine, n: number, x: ArrayLike<number>, U: Arra
 }
 
 /** The m×n Jacobian, row-major, by the mode given or the one chooseMode() picks. */
-export function jacobian(engine: Engine, n: number, m: number, x: ArrayLike<number>, mode: JacobianMode | "auto", values: Float64Array, J: Float64Array): JacobianMode {
+export function jacobian(engine: Engine, n: number, m: number, x: ArrayLike<number>, data: ArrayLike<number>, mode: JacobianMode | "auto", values: Float64Array, J: Float64Array): JacobianMode {
   const used = mode === "auto" ? chooseMode(n, m, engine.maxLanes) : mode;
-  engine.setPoint(x, NO_DATA, values);
+  engine.setPoint(x, data, values);
   const K = engine.maxLanes;
   if (used === "reverse") {
     // Cotangent e_j gives row j: written straight into place.
@@ -52,14 +51,14 @@ export function jacobian(engine: Engine, n: number, m: number, x: ArrayLike<numb
 }
 
 /** ∇²f(x)·v for output 0: one tangent sweep and one second-order reverse sweep. */
-export function hvp(engine: Engine, x: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): number {
-  return engine.hvp(x, NO_DATA, v, out);
+export function hvp(engine: Engine, x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, out: Float64Array): number {
+  return engine.hvp(x, data, v, out);
 }
 
 /** The n×n Hessian of output 0, row-major: row i = ∇²f·e_i, k rows per sweep. */
-export function hessian(engine: Engine, n: number, x: ArrayLike<number>, H: Float64Array): number {
+export function hessian(engine: Engine, n: number, x: ArrayLike<number>, data: ArrayLike<number>, H: Float64Array): number {
   const value = new Float64Array(1);
-  engine.setPoint(x, NO_DATA, value);
+  engine.setPoint(x, data, value);
   const K = engine.maxLanes;
   for (let first = 0; first < n; first += K) engine.hvpBlock(null, first, Math.min(K, n - first), H, first * n);
   return value[0]!;

@@ -10,15 +10,9 @@
  *   run → { type: "exit" }
  */
 import { Bench } from "tinybench";
-import { TOLERANCE, type Answer, type ContenderId, type Prepared } from "./types.js";
+import { compare, type Check } from "./compare.js";
+import { TOLERANCE, type ContenderId, type Prepared } from "./types.js";
 import { workloadById } from "./workloads/index.js";
-
-export interface Check {
-  ok: boolean;
-  valueError: number;
-  gradError: number;
-  message?: string;
-}
 
 export type ChildMessage = { type: "ready"; check: Check } | { type: "samples"; samples: number[]; batch: number } | { type: "failed"; error: string };
 export type ParentMessage = { type: "round"; timeMs: number; warmup: boolean } | { type: "exit" };
@@ -31,24 +25,6 @@ const collect = (): void => {
   (globalThis as { gc?: () => void }).gc?.();
 };
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Norm-wise relative errors of an answer against the reference. */
-export function compare(answer: Answer, reference: Answer, tolerance: number): Check {
-  const valueError = Math.abs(answer.value - reference.value) / Math.max(1, Math.abs(reference.value));
-  let diff = 0;
-  let norm = 0;
-  const n = reference.grad.length;
-  if (answer.grad.length !== n) {
-    return { ok: false, valueError, gradError: Infinity, message: `gradient has ${answer.grad.length} entries, expected ${n}` };
-  }
-  for (let i = 0; i < n; i++) {
-    diff += (answer.grad[i]! - reference.grad[i]!) ** 2;
-    norm += reference.grad[i]! ** 2;
-  }
-  const gradError = Math.sqrt(diff) / Math.max(1, Math.sqrt(norm));
-  const ok = valueError <= tolerance && gradError <= tolerance;
-  return ok ? { ok, valueError, gradError } : { ok, valueError, gradError, message: `disagrees with the hand-written gradient beyond ${tolerance}` };
-}
 
 /** Calls per tinybench sample, so that a sample lasts ≥ ~50 µs even for a 100 ns call. */
 function batchSize(prepared: Prepared): number {

@@ -1,7 +1,7 @@
 /** Writes a run's results: bench/results.json (everything) and bench/RESULTS.md (the tables). */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Check } from "./child.js";
+import type { Check } from "./compare.js";
 import type { Machine } from "./machine.js";
 import type { ContenderId } from "./types.js";
 

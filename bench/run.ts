@@ -10,7 +10,8 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Check, ChildMessage, ParentMessage } from "./child.js";
+import type { ChildMessage, ParentMessage } from "./child.js";
+import type { Check } from "./compare.js";
 import { machine } from "./machine.js";
 import { renderMarkdown, writeReport, type ContenderResult, type Results, type WorkloadResult } from "./report.js";
 import { median } from "./stats.js";

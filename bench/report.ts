@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Check } from "./compare.js";
 import type { Machine } from "./machine.js";
-import type { ContenderId } from "./types.js";
+import { CONTENDERS, CONTENDER_LABELS, type ContenderId } from "./types.js";
 
 export interface ContenderResult {
   id: ContenderId;
@@ -85,6 +85,25 @@ function targets(results: Results): string[][] {
   return lines;
 }
 
+/** One row per workload, one column per contender: median (× wasm). The README shows this. */
+export function summary(results: Results): string[] {
+  const ids = CONTENDERS.filter((id) => results.workloads.some((w) => w.contenders.some((c) => c.id === id)));
+  const lines = [
+    `| workload (tape nodes) | ${ids.map((id) => CONTENDER_LABELS[id]).join(" | ")} |`,
+    `|---|${ids.map(() => "--:").join("|")}|`,
+  ];
+  for (const w of results.workloads) {
+    const cells = ids.map((id) => {
+      const c = w.contenders.find((x) => x.id === id);
+      if (c === undefined) return "—";
+      if (c.status !== "timed") return c.status === "failed" ? "failed" : "disagrees";
+      return id === "wasm" ? `**${time(c.medianNs!)}**` : `${time(c.medianNs!)} (${c.ratioToWasm! >= 10 ? c.ratioToWasm!.toFixed(0) : c.ratioToWasm!.toFixed(2)}×)`;
+    });
+    lines.push(`| ${w.title} (${w.tapeNodes.toLocaleString("en-US")}) | ${cells.join(" | ")} |`);
+  }
+  return lines;
+}
+
 export function renderMarkdown(results: Results): string {
   const m = results.machine;
   const out: string[] = [];
@@ -101,6 +120,7 @@ export function renderMarkdown(results: Results): string {
       "closed form, checked before timing (a contender that disagrees is reported and not timed).",
     "",
   );
+  out.push("Median time per evaluation (and how many times the wasm engine's median):", "", ...summary(results), "");
   for (const w of results.workloads) {
     out.push(`## ${w.title}`, "", `${w.what}; tapegrad's tape: ${w.tapeNodes.toLocaleString("en-US")} nodes.${w.note ? ` ${w.note}` : ""}`, "");
     out.push("| contender | median | ns/node | × wasm | spread | check |", "|---|--:|--:|--:|---|--:|");
@@ -117,6 +137,14 @@ export function renderMarkdown(results: Results): string {
   if (existsSync(notes)) out.push(readFileSync(notes, "utf8").trim(), "");
   return out.join("\n");
 }
+
+/** Re-renders RESULTS.md from results.json (after editing notes.md): `npx tsx bench/report.ts`. */
+export function rerender(): void {
+  const results = JSON.parse(readFileSync(here("./results.json"), "utf8")) as Results;
+  writeFileSync(here("./RESULTS.md"), renderMarkdown(results));
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) rerender();
 
 /** Writes RESULTS.md and results.json beside this file; returns their paths. */
 export function writeReport(results: Results): string[] {

@@ -11,7 +11,7 @@
  */
 import { Bench } from "tinybench";
 import { compare, type Check } from "./compare.js";
-import { TOLERANCE, type ContenderId, type Prepared } from "./types.js";
+import { contenderTolerance, type ContenderId, type Prepared } from "./types.js";
 import { workloadById } from "./workloads/index.js";
 
 export type ChildMessage = { type: "ready"; check: Check } | { type: "samples"; samples: number[]; batch: number } | { type: "failed"; error: string };
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const factory = workload.contenders[contender];
   if (factory === undefined) throw new Error(`bench: ${contender} does not take part in ${workloadId}`);
   const prepared = await factory();
-  const check = compare(prepared.answer(), workload.reference(), TOLERANCE[contender]);
+  const check = compare(prepared.answer(), workload.reference(), contenderTolerance(workload, contender));
   send({ type: "ready", check });
   if (!check.ok) return;
 

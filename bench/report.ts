@@ -14,7 +14,7 @@ export interface ContenderResult {
   samples?: number;
   medianNs?: number;
   nsPerNode?: number;
-  /** Median time over the wasm engine's median time: how many times slower than tapegrad/wasm. */
+  /** Median time over the baseline's (the wasm engine's, unless the workload says otherwise). */
   ratioToWasm?: number;
   /** The fastest and slowest of the per-round medians. */
   roundMinNs?: number;
@@ -26,6 +26,8 @@ export interface WorkloadResult {
   title: string;
   what: string;
   note?: string;
+  /** The contender the × column divides by. */
+  baseline?: ContenderId;
   tapeNodes: number;
   contenders: ContenderResult[];
 }
@@ -47,12 +49,12 @@ export function time(ns: number): string {
   return `${(ns / 1e9).toPrecision(3)} s`;
 }
 
-function row(c: ContenderResult): string {
+function row(c: ContenderResult, baseline: ContenderId): string {
   if (c.status !== "timed") {
     const why = c.status === "failed" ? `failed: ${c.error?.split("\n")[0]}` : `not timed: ${c.check?.message} (value error ${c.check?.valueError.toExponential(1)}, gradient error ${c.check?.gradError.toExponential(1)})`;
     return `| ${c.label} | ${why} | | | | |`;
   }
-  const ratio = c.id === "wasm" ? "1" : c.ratioToWasm! >= 10 ? c.ratioToWasm!.toFixed(0) : c.ratioToWasm!.toFixed(2);
+  const ratio = c.id === baseline ? "1" : c.ratioToWasm! >= 10 ? c.ratioToWasm!.toFixed(0) : c.ratioToWasm!.toFixed(2);
   const error = c.id === "hand" ? "reference" : c.check!.gradError.toExponential(0);
   return `| ${c.label} | **${time(c.medianNs!)}** | ${c.nsPerNode!.toPrecision(3)} | ${ratio}× | ${time(c.roundMinNs!)} – ${time(c.roundMaxNs!)} | ${error} |`;
 }
@@ -123,8 +125,8 @@ export function renderMarkdown(results: Results): string {
   out.push("Median time per evaluation (and how many times the wasm engine's median):", "", ...summary(results), "");
   for (const w of results.workloads) {
     out.push(`## ${w.title}`, "", `${w.what}; tapegrad's tape: ${w.tapeNodes.toLocaleString("en-US")} nodes.${w.note ? ` ${w.note}` : ""}`, "");
-    out.push("| contender | median | ns/node | × wasm | spread | check |", "|---|--:|--:|--:|---|--:|");
-    for (const c of w.contenders) out.push(row(c));
+    out.push(`| contender | median | ns/node | × ${w.baseline ?? "wasm"} | spread | check |`, "|---|--:|--:|--:|---|--:|");
+    for (const c of w.contenders) out.push(row(c, w.baseline ?? "wasm"));
     out.push("");
   }
   const lines = targets(results);

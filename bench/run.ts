@@ -15,7 +15,7 @@ import type { Check } from "./compare.js";
 import { machine } from "./machine.js";
 import { renderMarkdown, writeReport, type ContenderResult, type Results, type WorkloadResult } from "./report.js";
 import { median } from "./stats.js";
-import { CONTENDERS, CONTENDER_LABELS, type ContenderId } from "./types.js";
+import { contenderIds, contenderLabel, type ContenderId } from "./types.js";
 import { WORKLOADS } from "./workloads/index.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -60,7 +60,8 @@ class Contender {
 async function runWorkload(index: number): Promise<WorkloadResult> {
   const workload = WORKLOADS[index]!();
   const tapeNodes = workload.tapeNodes();
-  const ids = CONTENDERS.filter((id) => workload.contenders[id] !== undefined);
+  const ids = contenderIds(workload);
+  const baseline = workload.baseline ?? "wasm";
   console.error(`\n${workload.title} (${tapeNodes.toLocaleString("en-US")} tape nodes): setting up ${ids.join(", ")}`);
 
   // Set up one at a time: setup (tracing, building tensors) is not timed but competes for cores.
@@ -88,10 +89,11 @@ async function runWorkload(index: number): Promise<WorkloadResult> {
   }
   for (const { child } of children.values()) child.send({ type: "exit" });
 
-  const wasmMedian = children.get("wasm")?.rounds.length ? median(children.get("wasm")!.rounds.flat()) : NaN;
+  const baselineRounds = children.get(baseline)?.rounds ?? [];
+  const baselineMedian = baselineRounds.length > 0 ? median(baselineRounds.flat()) : NaN;
   const contenders: ContenderResult[] = ids.map((id) => {
     const { check, error, rounds } = children.get(id)!;
-    const base = { id, label: CONTENDER_LABELS[id], check, error };
+    const base = { id, label: contenderLabel(workload, id), check, error };
     if (rounds.length === 0) return { ...base, status: error !== undefined ? "failed" : "disagrees" };
     const samples = rounds.flat();
     const medianNs = median(samples);
@@ -102,12 +104,12 @@ async function runWorkload(index: number): Promise<WorkloadResult> {
       samples: samples.length,
       medianNs,
       nsPerNode: medianNs / tapeNodes,
-      ratioToWasm: medianNs / wasmMedian,
+      ratioToWasm: medianNs / baselineMedian,
       roundMinNs: Math.min(...roundMedians),
       roundMaxNs: Math.max(...roundMedians),
     };
   });
-  return { id: workload.id, title: workload.title, what: workload.what, note: workload.note, tapeNodes, contenders };
+  return { id: workload.id, title: workload.title, what: workload.what, note: workload.note, baseline, tapeNodes, contenders };
 }
 
 async function main(): Promise<void> {

@@ -5,11 +5,15 @@
  * one evaluation that gets timed.
  */
 
-/** Who is compared. The order is the order of the table's rows. */
+/** The contenders every workload may have, in the order of the tables' rows and columns. */
 export const CONTENDERS = ["wasm", "ts", "hand", "micrograd", "tfjs"] as const;
-export type ContenderId = (typeof CONTENDERS)[number];
+/**
+ * A standard contender, or one a workload adds with its own label (a Jacobian workload's
+ * "wasm, forward mode", "wasm, reverse mode", "wasm, auto", say).
+ */
+export type ContenderId = (typeof CONTENDERS)[number] | (string & {});
 
-export const CONTENDER_LABELS: Record<ContenderId, string> = {
+export const CONTENDER_LABELS: Record<(typeof CONTENDERS)[number], string> = {
   wasm: "tapegrad, wasm engine",
   ts: "tapegrad, TS engine",
   hand: "hand-written gradient (plain JS)",
@@ -18,7 +22,7 @@ export const CONTENDER_LABELS: Record<ContenderId, string> = {
 };
 
 /** Relative tolerance of the correctness check: float64 contenders, and TF.js's float32. */
-export const TOLERANCE: Record<ContenderId, number> = {
+export const TOLERANCE: Record<(typeof CONTENDERS)[number], number> = {
   wasm: 1e-9,
   ts: 1e-9,
   hand: 0,
@@ -54,4 +58,23 @@ export interface Workload {
   contenders: Partial<Record<ContenderId, () => Prepared | Promise<Prepared>>>;
   /** A note for the report (how the workload is set up, what is not comparable). */
   note?: string;
+  /** Labels (and tolerances, default 1e-9) of contenders beyond the standard five. */
+  extraContenders?: Record<string, { label: string; tolerance?: number }>;
+  /** The contender the × column divides by; default "wasm". */
+  baseline?: ContenderId;
+}
+
+/** The contenders of a workload: the standard ones first, in their order, then its own. */
+export function contenderIds(workload: Workload): ContenderId[] {
+  const ids = Object.keys(workload.contenders);
+  const standard: string[] = [...CONTENDERS];
+  return [...CONTENDERS.filter((id) => ids.includes(id)), ...ids.filter((id) => !standard.includes(id))];
+}
+
+export function contenderLabel(workload: Workload, id: ContenderId): string {
+  return (CONTENDER_LABELS as Record<string, string>)[id] ?? workload.extraContenders?.[id]?.label ?? id;
+}
+
+export function contenderTolerance(workload: Workload, id: ContenderId): number {
+  return (TOLERANCE as Record<string, number>)[id] ?? workload.extraContenders?.[id]?.tolerance ?? 1e-9;
 }

@@ -76,3 +76,31 @@ describe("bench: contenders agree with the hand-written gradients", () => {
     expect(compile(mlpTape, { inputs: 337, engine: "js" }).size).toBe(mlp.tapeNodes());
   });
 });
+
+describe("bench: report", () => {
+  it("a contender that disagrees is listed with its errors and no time; targets are judged", async () => {
+    const { renderMarkdown } = await import("../bench/report.js");
+    const timed = (id: "wasm" | "ts", medianNs: number) => ({
+      id, label: id, status: "timed" as const, check: { ok: true, valueError: 0, gradError: 1e-16 },
+      samples: 10, medianNs, nsPerNode: medianNs / 9000, ratioToWasm: medianNs / 36_000, roundMinNs: medianNs, roundMaxNs: medianNs,
+    });
+    const md = renderMarkdown({
+      date: "2026-01-01T00:00:00.000Z",
+      machine: { cpu: "test cpu", cores: 2, memoryGiB: 1, platform: "test", node: "v20", v8: "11" },
+      rounds: 1,
+      roundMs: 1,
+      workloads: [{
+        id: "rosenbrock-1000", title: "rosenbrock", what: "w", tapeNodes: 9000,
+        contenders: [
+          timed("wasm", 36_000),
+          timed("ts", 54_000),
+          { id: "tfjs", label: "tfjs", status: "disagrees", check: { ok: false, valueError: 0.5, gradError: 0.25, message: "disagrees with the hand-written gradient beyond 0.002" } },
+        ],
+      }],
+    });
+    expect(md).toContain("| tfjs | not timed: disagrees with the hand-written gradient beyond 0.002 (value error 5.0e-1, gradient error 2.5e-1)");
+    expect(md).toContain("| rosenbrock-1000: TS engine time / wasm time | ≥ 1.8× | 1.50× | **missed** |");
+    expect(md).toContain("| rosenbrock-1000: wasm, ns per tape node (forward + reverse) | ≤ 4 | 4.00 | met |");
+    expect(md).toContain("test cpu, 2 cores");
+  });
+});

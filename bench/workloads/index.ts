@@ -1,7 +1,13 @@
 /**
  * Every workload of the suite, in report order. A new workload is one new file in this folder
- * plus one line here (e.g. a batched MLP, or a Jacobian workload comparing forward, reverse and
- * auto mode).
+ * plus one line here:
+ *  - a batched MLP (when f.meanGrad(θ, dataset) lands): mlp-batched.ts, the same points, θ and
+ *    reference as mlp.ts (import them), the tapegrad contenders calling the batched API;
+ *  - a Jacobian workload (when f.jacobian(x, { mode }) lands): jacobian.ts with f: Rⁿ→Rᵐ for
+ *    n ≫ m and n ≪ m (two workloads from one factory, like rosenbrock(n)), the m×n Jacobian
+ *    flattened row-major as Answer.grad, a hand-written Jacobian as reference, and contenders
+ *    beyond the standard five declared in `extraContenders` ("wasm-forward", "wasm-reverse",
+ *    "wasm-auto", with labels), `baseline: "wasm-auto"`.
  */
 import type { Workload } from "../types.js";
 import { mlp } from "./mlp.js";

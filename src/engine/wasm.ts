@@ -76,12 +76,8 @@ export class WasmEngine implements Engine {
 
   private load(x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
     const f64 = this.heap.f64;
-    const val = this.val >> 3;
-    // A short loop beats TypedArray.prototype.set's fixed cost on the small inputs of per-call
-    // overhead (the same cut-off as copyOut).
-    if (x.length < 32) for (let i = 0; i < x.length; i++) f64[val + i] = x[i];
-    else f64.set(x, val);
-    if (data.length > 0) f64.set(data, val + this.inputs);
+    f64.set(x, this.val >> 3);
+    if (data.length > 0) f64.set(data, (this.val >> 3) + this.inputs);
     return f64;
   }
 

@@ -11,16 +11,38 @@ export const MAX_NODES = 1 << 27;
 
 let nextTraceId = 1;
 
+/**
+ * The growable arrays of the last finished trace, kept for the next one: finish() copies the tape
+ * out anyway, and re-growing from 256 nodes by doubling was the largest single cost of recording
+ * a 10⁵-node function (allocating and zeroing ~2× its size in fresh typed arrays).
+ */
+let spare: { op: Uint8Array; a: Int32Array; b: Int32Array } | null = null;
+/** Larger arrays (9 bytes per node) are not kept alive between compiles. */
+const SPARE_MAX_NODES = 1 << 20;
+
 export class Trace {
   readonly id = nextTraceId++;
   size = 0;
-  private op = new Uint8Array(256);
-  private a = new Int32Array(256);
-  private b = new Int32Array(256);
+  private op: Uint8Array;
+  private a: Int32Array;
+  private b: Int32Array;
   private readonly constants: number[] = [];
   /** Constant value → its node. Map keys use SameValueZero, so −0 gets its own slot. */
   private readonly constantNodes = new Map<number, number>();
   private negativeZeroNode = -1;
+  /** Node of each integer constant 0 … 255, or −1. */
+  private readonly smallConstants = new Int32Array(256).fill(-1);
+
+  constructor() {
+    if (spare !== null) {
+      ({ op: this.op, a: this.a, b: this.b } = spare);
+      spare = null; // a nested compile() gets fresh arrays
+    } else {
+      this.op = new Uint8Array(256);
+      this.a = new Int32Array(256);
+      this.b = new Int32Array(256);
+    }
+  }
 
   /** Appends a node and returns its index. */
   push(op: number, a: number, b: number): number {
@@ -35,6 +57,12 @@ export class Trace {
 
   /** The node holding the number x, created on first use. */
   constant(x: number): number {
+    // Small non-negative integers (1, 2, 100: most literals) skip the Map.
+    if ((x & 255) === x && !Object.is(x, -0)) {
+      const cached = this.smallConstants[x];
+      if (cached >= 0) return cached;
+      return (this.smallConstants[x] = this.newConstant(x));
+    }
     if (Object.is(x, -0)) {
       if (this.negativeZeroNode < 0) this.negativeZeroNode = this.newConstant(x);
       return this.negativeZeroNode;
@@ -78,7 +106,7 @@ export class Trace {
     names: Pick<Tape, "inputNames" | "vectorName" | "dataNames" | "dataVectorName">,
   ): Tape {
     const n = this.size;
-    return {
+    const tape: Tape = {
       op: this.op.slice(0, n),
       a: this.a.slice(0, n),
       b: this.b.slice(0, n),
@@ -88,6 +116,10 @@ export class Trace {
       outputs: Int32Array.from(outputs),
       ...names,
     };
+    // Stale entries past `size` are harmless: every node is written before it is read.
+    const keep = this.op.length <= SPARE_MAX_NODES && (spare === null || spare.op.length < this.op.length);
+    if (keep) spare = { op: this.op, a: this.a, b: this.b };
+    return tape;
   }
 }
 

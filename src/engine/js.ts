@@ -1,8 +1,8 @@
 /**
  * The TypeScript engine: the same tape, interpreted in plain TypeScript straight from the op
  * table (ops.ts) — the reference the WebAssembly kernels are tested against, a fallback, and the
- * benchmark baseline. add, sub and mul, most of any tape, are inlined; every other op calls its
- * rule from the table. Same conventions as assembly/: zero adjoints are skipped in reverse, zero
+ * benchmark baseline. add, sub, mul and square, most of any tape, are inlined in the value and
+ * adjoint sweeps; every other op calls its rule from the table. Same conventions as assembly/: zero adjoints are skipped in reverse, zero
  * tangent terms contribute exactly 0 in forward mode.
  */
 import { OP, OPS } from "../ops.js";
@@ -191,6 +191,7 @@ export class JsEngine implements Engine {
         case OP.ADD: val[i] = x + y; break;
         case OP.SUB: val[i] = x - y; break;
         case OP.MUL: val[i] = x * y; break;
+        case OP.SQUARE: val[i] = x * x; break;
         case OP.CONST: case OP.BRANCHES: break;
         case OP.SELECT: val[i] = val[x > 0 ? a[b[i]] : b[b[i]]]; break;
         default: val[i] = VALUE[code](x, y);
@@ -210,6 +211,7 @@ export class JsEngine implements Engine {
         case OP.ADD: adj[ia] += g; adj[ib] += g; break;
         case OP.SUB: adj[ia] += g; adj[ib] -= g; break;
         case OP.MUL: adj[ia] += g * val[ib]; adj[ib] += g * val[ia]; break;
+        case OP.SQUARE: adj[ia] += 2 * g * val[ia]; break;
         case OP.SELECT: adj[val[ia] > 0 ? a[ib] : b[ib]] += g; break;
         default: {
           const arity = ARITY[code];

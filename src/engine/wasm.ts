@@ -83,9 +83,12 @@ export class WasmEngine implements Engine {
     i32.set(tape.a, this.a >> 2);
     i32.set(tape.b, this.b >> 2);
     i32.set(tape.outputs, this.outs >> 2);
-    f64.fill(0, this.val >> 3, (this.der >> 3) + n);
+    const val = this.val >> 3;
+    f64.fill(0, val, (this.der >> 3) + n);
+    // Locals, not property loads: this loop runs once per node of every compiled tape.
+    const { op, a, constants } = tape;
     for (let i = 0; i < n; i++) {
-      if (tape.op[i] === OP.CONST) f64[(this.val >> 3) + i] = tape.constants[tape.a[i]];
+      if (op[i] === OP.CONST) f64[val + i] = constants[a[i]];
     }
   }
 

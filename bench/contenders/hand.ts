@@ -1,0 +1,94 @@
+/**
+ * Hand-written closed-form gradients in plain JS: the "manual" way the lecture starts from, the
+ * speed limit of straight-line JS, and the truth every other contender is checked against.
+ * Each writes the gradient into `grad` (overwritten) and returns the value.
+ */
+
+/** f(x, y) = (x + y)·sin(x): ∂f/∂x = sin x + (x + y)·cos x, ∂f/∂y = sin x. */
+export function seedGrad(x: number, y: number, grad: Float64Array): number {
+  const s = Math.sin(x);
+  grad[0] = s + (x + y) * Math.cos(x);
+  grad[1] = s;
+  return (x + y) * s;
+}
+
+/** Extended Rosenbrock, Σᵢ 100·(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², i = 0 … n−2. */
+export function rosenbrockGrad(x: Float64Array, grad: Float64Array): number {
+  const n = x.length;
+  grad.fill(0);
+  let f = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const xi = x[i]!;
+    const t = x[i + 1]! - xi * xi;
+    const u = 1 - xi;
+    f += 100 * t * t + u * u;
+    grad[i]! += -400 * xi * t - 2 * u;
+    grad[i + 1]! += 200 * t;
+  }
+  return f;
+}
+
+/**
+ * The MLP's parameter layout, shared by every contender: W1 (h×2, row j = unit j), b1 (h),
+ * W2 (h×h, row j = unit j), b2 (h), W3 (h), b3 (1). For h = 16: 32 + 16 + 256 + 16 + 16 + 1 = 337.
+ */
+export function mlpLayout(h: number): { w1: number; b1: number; w2: number; b2: number; w3: number; b3: number; size: number } {
+  const w1 = 0;
+  const b1 = w1 + 2 * h;
+  const w2 = b1 + h;
+  const b2 = w2 + h * h;
+  const w3 = b2 + h;
+  const b3 = w3 + h;
+  return { w1, b1, w2, b2, w3, b3, size: b3 + 1 };
+}
+
+/**
+ * Mean squared error of the MLP 2→h→h→1 (tanh, tanh, linear) over the points (x = points[2p],
+ * points[2p+1], target targets[p]), and its gradient by hand-written backpropagation.
+ */
+export function mlpGrad(theta: Float64Array, points: Float64Array, targets: Float64Array, h: number, grad: Float64Array): number {
+  const L = mlpLayout(h);
+  const count = targets.length;
+  const a1 = new Float64Array(h);
+  const a2 = new Float64Array(h);
+  const d2 = new Float64Array(h);
+  grad.fill(0);
+  let loss = 0;
+  for (let p = 0; p < count; p++) {
+    const x0 = points[2 * p]!;
+    const x1 = points[2 * p + 1]!;
+    for (let j = 0; j < h; j++) {
+      a1[j] = Math.tanh(theta[L.w1 + 2 * j]! * x0 + theta[L.w1 + 2 * j + 1]! * x1 + theta[L.b1 + j]!);
+    }
+    let out = theta[L.b3]!;
+    for (let j = 0; j < h; j++) {
+      let z = theta[L.b2 + j]!;
+      const row = L.w2 + h * j;
+      for (let k = 0; k < h; k++) z += theta[row + k]! * a1[k]!;
+      const a = Math.tanh(z);
+      a2[j] = a;
+      out += theta[L.w3 + j]! * a;
+    }
+    const e = out - targets[p]!;
+    loss += e * e;
+    const dOut = (2 * e) / count;
+    grad[L.b3]! += dOut;
+    for (let j = 0; j < h; j++) {
+      grad[L.w3 + j]! += dOut * a2[j]!;
+      d2[j] = dOut * theta[L.w3 + j]! * (1 - a2[j]! * a2[j]!);
+    }
+    for (let k = 0; k < h; k++) {
+      let d1 = 0;
+      for (let j = 0; j < h; j++) {
+        d1 += d2[j]! * theta[L.w2 + h * j + k]!;
+        grad[L.w2 + h * j + k]! += d2[j]! * a1[k]!;
+      }
+      d1 *= 1 - a1[k]! * a1[k]!;
+      grad[L.b1 + k]! += d1;
+      grad[L.w1 + 2 * k]! += d1 * x0;
+      grad[L.w1 + 2 * k + 1]! += d1 * x1;
+    }
+    for (let j = 0; j < h; j++) grad[L.b2 + j]! += d2[j]!;
+  }
+  return loss / count;
+}

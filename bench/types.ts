@@ -1,0 +1,80 @@
+/**
+ * The shapes the benchmark suite is built from. A workload names a task (seed, rosenbrock, …),
+ * its reference answer (the hand-written closed-form gradient) and, per contender, a factory that
+ * prepares everything untimed (tracing, compiling, building constant tensors) and returns the
+ * one evaluation that gets timed.
+ */
+
+/** The contenders every workload may have, in the order of the tables' rows and columns. */
+export const CONTENDERS = ["wasm", "ts", "hand", "micrograd", "tfjs"] as const;
+/**
+ * A standard contender, or one a workload adds with its own label (a Jacobian workload's
+ * "wasm, forward mode", "wasm, reverse mode", "wasm, auto", say).
+ */
+export type ContenderId = (typeof CONTENDERS)[number] | (string & {});
+
+export const CONTENDER_LABELS: Record<(typeof CONTENDERS)[number], string> = {
+  wasm: "tapegrad, wasm engine",
+  ts: "tapegrad, TS engine",
+  hand: "hand-written gradient (plain JS)",
+  micrograd: "micrograd-style Value graph",
+  tfjs: "TensorFlow.js 4 (cpu backend, float32)",
+};
+
+/** Relative tolerance of the correctness check: float64 contenders, and TF.js's float32. */
+export const TOLERANCE: Record<(typeof CONTENDERS)[number], number> = {
+  wasm: 1e-9,
+  ts: 1e-9,
+  hand: 0,
+  micrograd: 1e-9,
+  tfjs: 2e-3,
+};
+
+/** What a workload computes once, to check a contender: a value and a derivative, flattened. */
+export interface Answer {
+  value: number;
+  grad: ArrayLike<number>;
+}
+
+export interface Prepared {
+  /** One timed evaluation. Results go into buffers the contender owns (or are dropped). */
+  run(): void;
+  /** The answer, computed the same way run() computes it: checked before anything is timed. */
+  answer(): Answer;
+  /** Frees what setup took (tapegrad's compiled functions, TF.js tensors). */
+  dispose?(): void;
+}
+
+export interface Workload {
+  id: string;
+  title: string;
+  /** One line for the report: what one evaluation is. */
+  what: string;
+  /** Nodes on tapegrad's tape for this workload: the unit of "ns per tape node". */
+  tapeNodes(): number;
+  /** The closed-form answer (the hand-written gradient), the truth every contender is checked against. */
+  reference(): Answer;
+  /** The contenders that take part, each with its untimed setup. */
+  contenders: Partial<Record<ContenderId, () => Prepared | Promise<Prepared>>>;
+  /** A note for the report (how the workload is set up, what is not comparable). */
+  note?: string;
+  /** Labels (and tolerances, default 1e-9) of contenders beyond the standard five. */
+  extraContenders?: Record<string, { label: string; tolerance?: number }>;
+  /** The contender the × column divides by; default "wasm". */
+  baseline?: ContenderId;
+}
+
+/** The contenders of a workload: the standard ones first, in their order, then its own. */
+export function contenderIds(workload: Workload): ContenderId[] {
+  const ids = Object.keys(workload.contenders);
+  const standard: string[] = [...CONTENDERS];
+  return [...CONTENDERS.filter((id) => ids.includes(id)), ...ids.filter((id) => !standard.includes(id))];
+}
+
+export function contenderLabel(workload: Workload, id: ContenderId): string {
+  return (CONTENDER_LABELS as Record<string, string>)[id] ?? workload.extraContenders?.[id]?.label ?? id;
+}
+
+export function contenderTolerance(workload: Workload, id: ContenderId): number {
+  return (TOLERANCE as Record<string, number>)[id] ?? workload.extraContenders?.[id]?.tolerance ?? 1e-9;
+}

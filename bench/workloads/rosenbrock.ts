@@ -1,0 +1,77 @@
+/** rosenbrock: the extended Rosenbrock function of n variables — one gradient of a large tape. */
+import { compile, square, sub, type Operand, type Var } from "../../src/index.js";
+import { uniform } from "../data.js";
+import { rosenbrockGrad } from "../contenders/hand.js";
+import { Value } from "../contenders/micrograd.js";
+import { timedGrad } from "../contenders/tapegrad.js";
+import { copyInto, loadTf, tidyAnswer } from "../contenders/tfjs.js";
+import type { Answer, Workload } from "../types.js";
+
+/** Σᵢ 100·(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², recorded by tapegrad: 8 nodes per term. */
+export function rosenbrockTape(xs: Var[]): Var {
+  let total: Operand = 0;
+  for (let i = 0; i < xs.length - 1; i++) {
+    const t = xs[i + 1]!.sub(square(xs[i]!));
+    const term = square(t).mul(100).add(square(sub(1, xs[i]!)));
+    total = i === 0 ? term : term.add(total);
+  }
+  return total as Var;
+}
+
+export function rosenbrock(n: number): Workload {
+  const x = uniform(1000 + n, n, -1.5, 1.5);
+  const compileFor = (engine: "wasm" | "js") => compile(rosenbrockTape, { inputs: n, engine });
+  return {
+    id: `rosenbrock-${n}`,
+    title: `rosenbrock n = ${n.toLocaleString("en-US")}`,
+    what: `value + gradient of the extended Rosenbrock function of ${n.toLocaleString("en-US")} variables`,
+    tapeNodes: () => compileFor("js").size,
+    reference: () => {
+      const grad = new Float64Array(n);
+      return { value: rosenbrockGrad(x, grad), grad };
+    },
+    contenders: {
+      wasm: () => timedGrad(compileFor("wasm"), x),
+      ts: () => timedGrad(compileFor("js"), x),
+      hand: () => {
+        const grad = new Float64Array(n);
+        return {
+          run: () => void rosenbrockGrad(x, grad),
+          answer: () => ({ value: rosenbrockGrad(x, grad), grad: grad.slice() }),
+        };
+      },
+      micrograd: () => {
+        const evaluate = (): Answer => {
+          const xs = Array.from(x, (xi) => new Value(xi));
+          let total: Value | null = null;
+          for (let i = 0; i < n - 1; i++) {
+            const t = xs[i + 1]!.sub(xs[i]!.square());
+            const term = t.square().mul(100).add(new Value(1).sub(xs[i]!).square());
+            total = total === null ? term : term.add(total);
+          }
+          total!.backward();
+          return { value: total!.data, grad: xs.map((v) => v.grad) };
+        };
+        return { run: () => void evaluate(), answer: evaluate };
+      },
+      tfjs: async () => {
+        const tf = await loadTf();
+        const f = tf.valueAndGrad((v: import("@tensorflow/tfjs").Tensor) => {
+          const head = v.slice(0, n - 1);
+          const tail = v.slice(1, n - 1);
+          const t = tail.sub(head.square());
+          return t.square().mul(100).add(tf.scalar(1).sub(head).square()).sum();
+        });
+        const x32 = Float32Array.from(x);
+        const grad = new Float64Array(n);
+        const evaluate = (): Answer =>
+          tidyAnswer(tf, () => {
+            const { value, grad: g } = f(tf.tensor1d(x32));
+            copyInto(grad, 0, g.dataSync());
+            return { value: value.dataSync()[0]!, grad };
+          });
+        return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }) };
+      },
+    },
+  };
+}

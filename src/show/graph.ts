@@ -79,11 +79,12 @@ export function nodeName(tape: Tape, node: number): string {
   return opRule(code).name;
 }
 
-/** Every node's value at x (data inputs, if any, are 0 — the public API has none yet). */
-export function nodeValues(tape: Tape, x: ArrayLike<number>): Float64Array {
+/** Every node's value at the inputs x and the data vector (tape.data numbers). */
+export function nodeValues(tape: Tape, x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
   const n = tape.op.length;
   const val = new Float64Array(n);
   for (let i = 0; i < tape.inputs; i++) val[i] = x[i]!;
+  for (let j = 0; j < tape.data; j++) val[tape.inputs + j] = data[j]!;
   for (let i = tape.inputs; i < n; i++) {
     const code = tape.op[i]!;
     const a = tape.a[i]!;

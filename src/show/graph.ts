@@ -112,11 +112,6 @@ export function edgePartial(tape: Tape, edge: GraphEdge, val: Float64Array): num
   return edge.role === "a" ? rule.da(a, b, val[i]!) : rule.db(a, b, val[i]!);
 }
 
-/** The partial on every edge (same order as graph.edges). */
-export function edgePartials(graph: Graph, val: Float64Array): Float64Array {
-  return Float64Array.from(graph.edges, (edge) => edgePartial(graph.tape, edge, val));
-}
-
 /** Forward mode on the picture: every node's derivative along the input direction v. */
 export function nodeTangents(graph: Graph, val: Float64Array, v: ArrayLike<number>): Float64Array {
   const { tape } = graph;

@@ -102,16 +102,29 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   const val = nodeValues(tape, at, data);
   const paths: ExplainedPath[] = [];
   // Walk down from the output along edges that reach the input; `stack` holds the edges taken.
+  // Iterative, not recursive: a path is as long as the tape (sin∘sin∘… 20 000 deep overflowed
+  // the call stack). next[d] is the next in-edge to try at depth d, below node `at(d)`.
   const stack: GraphEdge[] = [];
-  const walk = (node: number): void => {
-    if (node === wrt) {
-      paths.push(pathOf(stack));
-      return;
-    }
-    for (const edge of derivativeEdges[node]!) {
-      if (count[edge.from]! === 0) continue;
-      stack.push(edge);
-      walk(edge.from);
+  const walk = (top: number): void => {
+    const next: number[] = [0];
+    const at = (depth: number): number => (depth === 0 ? top : stack[depth - 1]!.from);
+    while (next.length > 0) {
+      const depth = next.length - 1;
+      const node = at(depth);
+      if (node === wrt) {
+        paths.push(pathOf(stack));
+      } else {
+        const edges = derivativeEdges[node]!;
+        let k = next[depth]!;
+        while (k < edges.length && count[edges[k]!.from]! === 0) k++;
+        if (k < edges.length) {
+          next[depth] = k + 1;
+          stack.push(edges[k]!);
+          next.push(0);
+          continue;
+        }
+      }
+      next.pop();
       stack.pop();
     }
   };

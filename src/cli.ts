@@ -126,6 +126,11 @@ function run(argv: readonly string[]): void {
   const inputs = [...f.tape.inputNames];
 
   if (args.dot && args.explain) throw new UsageError("--dot and --explain each print on their own; pick one");
+  // Options that would otherwise be silently ignored: say so rather than print something else.
+  if (args.wrt !== undefined && !args.explain && !(args.dot && args.mode === "forward")) {
+    throw new UsageError("--wrt applies to --explain and to --dot --mode forward (the gradient shows every input)");
+  }
+  if (args.maxPaths !== undefined && !args.explain) throw new UsageError("--max-paths applies to --explain");
   if (args.dot) {
     if (args.at === undefined) {
       print(toDot(f));

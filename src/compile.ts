@@ -6,6 +6,7 @@ import { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP } from "./ops.js";
 import { Trace, withTrace } from "./trace.js";
+import { checkOptions } from "./validate.js";
 import { describe, nodeOf, Var, type Operand } from "./var.js";
 
 /** What a traced function returns: one output, or an array of outputs. */
@@ -47,12 +48,21 @@ export function compile(
   options: (CompileOptions & { inputs?: number }) | ((params: Var[], data: Var[]) => Output) = {},
 ): Compiled {
   if (typeof options === "function") return compileWithData(fn as DataCompileOptions, options);
+  if (fn !== null && typeof fn === "object") {
+    throw new TypeError(`tapegrad: compile({ params, data }, fn) needs the traced function second, got ${describe(options)}`);
+  }
   if (typeof fn !== "function") throw new TypeError(`tapegrad: compile() needs a function, got ${describe(fn)}`);
+  checkOptions(options, "compile(fn, options)");
   const engine = options.engine ?? "wasm";
   if (engine !== "wasm" && engine !== "js") {
     throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
   }
   const vector = options.inputs !== undefined;
+  if (vector && fn.length > 1) {
+    throw new Error(
+      `tapegrad: compile(fn, { inputs }): a function of a vector takes one array, but fn declares ${fn.length} parameters`,
+    );
+  }
   const inputs = vector ? options.inputs! : fn.length;
   if (!Number.isInteger(inputs) || inputs < 0) {
     throw new RangeError(`tapegrad: compile(): inputs must be a non-negative integer, got ${String(options.inputs)}`);

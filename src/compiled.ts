@@ -6,7 +6,7 @@ import type { Engine, EngineName } from "./engine/engine.js";
 import { JsEngine } from "./engine/js.js";
 import { WasmEngine } from "./engine/wasm.js";
 import type { Tape } from "./tape.js";
-import { checkDataset, checkNumbers, checkOut, checkWorkers } from "./validate.js";
+import { checkDataset, checkNumbers, checkOptions, checkOut, checkWorkers } from "./validate.js";
 import { WorkerPool } from "./batch/pool.js";
 import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
@@ -174,6 +174,7 @@ export class Compiled {
    */
   jacobian(x: ArrayLike<number>, options: JacobianOptions = {}): Jacobian {
     const engine = this.live("jacobian");
+    checkOptions(options, "jacobian(x, options)");
     const mode = options.mode ?? "auto";
     if (mode !== "auto" && mode !== "forward" && mode !== "reverse") {
       throw new Error(`tapegrad: jacobian(): mode must be "auto", "forward" or "reverse", got ${JSON.stringify(mode)}`);

@@ -20,6 +20,7 @@ import { compile } from "./compile.js";
 import type { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP, OPS } from "./ops.js";
+import { checkOptions } from "./validate.js";
 import { binary, power, select, unary, type Operand, type Var } from "./var.js";
 
 export interface ParseOptions {
@@ -76,6 +77,7 @@ const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 
 /** Compiles the expression in `text`; its inputs are its free names (see ParseOptions.names). */
 export function parse(text: string, options: ParseOptions = {}): Compiled {
+  checkOptions(options, "parse(text, options)");
   if (typeof text !== "string") throw new TypeError(`tapegrad: parse() needs a string, got ${typeof text}`);
   const tree = new Parser(text).parseAll();
   const names = options.names === undefined ? freeNames(tree) : checkNames(options.names);
@@ -87,8 +89,16 @@ export function parse(text: string, options: ParseOptions = {}): Compiled {
   });
 }
 
+/**
+ * How deeply parentheses, calls, signs and exponents may nest. Each level is a few frames of the
+ * recursive descent; without a limit a few thousand "(" overflow the call stack (a RangeError,
+ * not a ParseError). Long flat sums and products are loops and have no limit.
+ */
+export const MAX_NESTING = 1000;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   parseAll(): Node {
@@ -124,13 +134,20 @@ class Parser {
     return left;
   }
 
+  // Every level of nesting passes through here, so this is where depth is counted.
   private unary(): Node {
-    const op = this.peekOp(["-", "+"]);
-    if (op === null) return this.power();
-    const at = this.i;
-    this.i += 1;
-    const arg = this.unary();
-    return op === "-" ? { kind: "neg", arg, at } : arg;
+    if (this.depth >= MAX_NESTING) throw this.error(`the expression nests more than ${MAX_NESTING} levels deep`);
+    this.depth += 1;
+    try {
+      const op = this.peekOp(["-", "+"]);
+      if (op === null) return this.power();
+      const at = this.i;
+      this.i += 1;
+      const arg = this.unary();
+      return op === "-" ? { kind: "neg", arg, at } : arg;
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private power(): Node {
@@ -211,20 +228,33 @@ class Parser {
   }
 }
 
+function operands(node: Node): readonly Node[] {
+  return node.kind === "neg" ? [node.arg] : node.kind === "binary" ? [node.left, node.right] : node.kind === "call" ? node.args : [];
+}
+
+/**
+ * The tree's nodes, each before its operands, operands left to right. A loop, not recursion: the
+ * sum x + x + … + x is a left-deep tree as deep as it is long (10⁵ terms overflowed the stack).
+ */
+function preOrder(tree: Node): Node[] {
+  const order: Node[] = [];
+  const stack: Node[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    const args = operands(node);
+    for (let k = args.length - 1; k >= 0; k--) stack.push(args[k]!);
+  }
+  return order;
+}
+
 /** Names that are neither functions nor constants, in order of first appearance. */
 function freeNames(tree: Node): string[] {
-  const seen: string[] = [];
-  const visit = (node: Node): void => {
-    if (node.kind === "name" && !CONSTANTS.has(node.name) && !FUNCTIONS.has(node.name) && !seen.includes(node.name)) {
-      seen.push(node.name);
-    } else if (node.kind === "neg") visit(node.arg);
-    else if (node.kind === "binary") {
-      visit(node.left);
-      visit(node.right);
-    } else if (node.kind === "call") node.args.forEach(visit);
-  };
-  visit(tree);
-  return seen;
+  const seen = new Set<string>();
+  for (const node of preOrder(tree)) {
+    if (node.kind === "name" && !CONSTANTS.has(node.name) && !FUNCTIONS.has(node.name)) seen.add(node.name);
+  }
+  return [...seen];
 }
 
 function checkNames(names: unknown): string[] {
@@ -241,17 +271,11 @@ function checkNames(names: unknown): string[] {
 
 /** Every name resolves and every call has the right number of arguments; errors point at them. */
 function checkTree(tree: Node, text: string, inputs: ReadonlySet<string>): void {
-  const visit = (node: Node): void => {
+  for (const node of preOrder(tree)) {
     if (node.kind === "name") {
-      if (inputs.has(node.name) || CONSTANTS.has(node.name)) return;
+      if (inputs.has(node.name) || CONSTANTS.has(node.name)) continue;
       if (FUNCTIONS.has(node.name)) throw new ParseError(`${node.name} is a function: call it, as in ${node.name}(x)`, text, node.at);
       throw new ParseError(`unknown name ${node.name}; the inputs are ${[...inputs].join(", ") || "none"}`, text, node.at);
-    }
-    if (node.kind === "neg") return visit(node.arg);
-    if (node.kind === "binary") {
-      visit(node.left);
-      visit(node.right);
-      return;
     }
     if (node.kind === "call") {
       const fn = FUNCTIONS.get(node.name);
@@ -262,31 +286,49 @@ function checkTree(tree: Node, text: string, inputs: ReadonlySet<string>): void 
         const s = fn.arity === 1 ? "" : "s";
         throw new ParseError(`${node.name} takes ${fn.arity} argument${s}, got ${node.args.length}`, text, node.at);
       }
-      node.args.forEach(visit);
     }
-  };
-  visit(tree);
+  }
 }
 
-/** Records the tree on the active trace. Numbers stay numbers, so x^2 records powc. */
-function build(node: Node, inputs: ReadonlyMap<string, Var>): Operand {
+/**
+ * Records the tree on the active trace, operands before their node and left before right (so
+ * the tape's order is the text's). Numbers stay numbers, so x^2 records powc. A loop over the
+ * post-order (the pre-order with operands taken right to left, reversed), with a value stack.
+ */
+function build(tree: Node, inputs: ReadonlyMap<string, Var>): Operand {
+  const order: Node[] = [];
+  const stack: Node[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    stack.push(...operands(node));
+  }
+  const values: Operand[] = [];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    const args = values.splice(values.length - operands(node).length);
+    values.push(apply(node, args, inputs));
+  }
+  return values[0]!;
+}
+
+function apply(node: Node, args: Operand[], inputs: ReadonlyMap<string, Var>): Operand {
   switch (node.kind) {
     case "number":
       return node.value;
     case "name":
       return inputs.get(node.name) ?? CONSTANTS.get(node.name)!;
     case "neg": {
-      const arg = build(node.arg, inputs);
+      const arg = args[0]!;
       return typeof arg === "number" ? -arg : unary(OP.NEG, arg);
     }
     case "binary": {
-      const left = build(node.left, inputs);
-      const right = build(node.right, inputs);
+      const [left, right] = args as [Operand, Operand];
       if (node.op === "^") return power(left, right);
       const code = node.op === "+" ? OP.ADD : node.op === "-" ? OP.SUB : node.op === "*" ? OP.MUL : OP.DIV;
       return binary(code, left, right);
     }
     case "call":
-      return FUNCTIONS.get(node.name)!.apply(...node.args.map((arg) => build(arg, inputs)));
+      return FUNCTIONS.get(node.name)!.apply(...args);
   }
 }

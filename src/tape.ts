@@ -45,11 +45,3 @@ export function inputName(tape: Tape, i: number): string {
 export function dataName(tape: Tape, i: number): string {
   return tape.dataNames[i] ?? `${tape.dataVectorName}[${i}]`;
 }
-
-/** Number of nodes on a tape. */
-export function tapeSize(tape: Tape): number {
-  return tape.op.length;
-}
-
-/** Bytes of tape storage per node: op (1) + a (4) + b (4). */
-export const TAPE_BYTES_PER_NODE = 9;

@@ -71,6 +71,13 @@ export function checkDataset(dataset: unknown, data: number, method: string): { 
   return { rows: Float64Array.from(dataset), count: length / data };
 }
 
+/** Throws unless an options argument is an object (or left out): null would crash on a property read. */
+export function checkOptions(options: unknown, what: string): void {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new TypeError(`tapegrad: ${what}: options must be an object, got ${describe(options)}`);
+  }
+}
+
 /** The `workers` option: a positive integer. */
 export function checkWorkers(options: unknown): number {
   const workers = (options as { workers?: unknown } | null)?.workers;

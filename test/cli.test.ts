@@ -105,6 +105,9 @@ describe("tapegrad CLI", () => {
     ["two expressions", ["x", "y"], /one expression at a time/],
     ["--explain without a point", ["x", "--explain"], /no value for x/],
     ["a bad --wrt", ["x*y", "--at", "x=1,y=2", "--explain", "--wrt", "z"], /wrt "z" is not an input/],
+    ["--wrt where it does nothing", ["x*y", "--at", "x=1,y=2", "--dot", "--wrt", "y"], /--wrt applies to --explain and to --dot --mode forward/],
+    ["--wrt with the gradient", ["x*y", "--at", "x=1,y=2", "--wrt", "y"], /--wrt applies to/],
+    ["--max-paths without --explain", ["x*y", "--at", "x=1,y=2", "--max-paths", "5"], /--max-paths applies to --explain/],
   ];
   for (const [what, args, message] of failures) {
     it(`exits non-zero with a clear message on ${what}`, () => {

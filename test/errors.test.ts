@@ -1,6 +1,6 @@
 /** Bad input gets a clear Error naming the problem: never a WebAssembly trap, never a wrong number. */
 import { afterEach, describe, expect, it } from "vitest";
-import { compile, memoryStats, setMemoryLimit, sin, square, sum, type Var } from "../src/index.js";
+import { adam, compile, memoryStats, parse, setMemoryLimit, sin, square, sum, type Var } from "../src/index.js";
 import { ENGINES } from "./engines.js";
 
 describe.each(ENGINES)("input checks on the %s engine", (engine) => {
@@ -78,6 +78,18 @@ describe("tracing checks", () => {
     expect(() => compile((_x: Var) => [])).toThrow(/empty array: no outputs/);
     expect(() => compile((x: Var) => x.add("1" as unknown as number))).toThrow(/expected a variable or a number, got string 1/);
     expect(() => compile((x: Var, y: Var) => x.add(y), { names: ["x"] })).toThrow(/names must be 2 strings/);
+  });
+
+  it("names a null options argument or a misplaced function instead of crashing on a property read", () => {
+    const nil = null as unknown as object;
+    expect(() => compile((x: Var) => x, nil)).toThrow(/^tapegrad: compile\(fn, options\): options must be an object, got null/);
+    expect(() => compile({ params: 1, data: 1 }, nil as unknown as () => Var)).toThrow(/^tapegrad: compile\(\{ params, data \}, fn\) needs the traced function second, got null/);
+    // Several parameters with { inputs } would leave all but the first undefined.
+    expect(() => compile(((x: Var, y: Var) => x.add(y)) as unknown as (xs: Var[]) => Var, { inputs: 2 })).toThrow(/takes one array, but fn declares 2 parameters/);
+    const f = compile((x: Var, y: Var) => x.mul(y));
+    expect(() => f.jacobian([1, 2], nil)).toThrow(/^tapegrad: jacobian\(x, options\): options must be an object/);
+    expect(() => parse("x", nil)).toThrow(/^tapegrad: parse\(text, options\): options must be an object/);
+    expect(() => adam(nil)).toThrow(/^tapegrad: adam\(options\): options must be an object/);
   });
 });
 

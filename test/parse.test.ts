@@ -137,3 +137,25 @@ describe("parse: errors point at the column", () => {
     expect(() => parse("x", { names: ["sin"] })).toThrow(/is a function/);
   });
 });
+
+describe("parse: long and deep expressions", () => {
+  it("a flat sum of 100 000 terms (a left-deep tree as deep as it is long) parses and evaluates", () => {
+    const f = parse(Array.from({ length: 100_000 }, (_, i) => (i % 2 === 0 ? "x" : "y")).join(" + "));
+    expect(f.tape.inputNames).toEqual(["x", "y"]);
+    expect(f.grad([1, 2])).toEqual({ value: 150_000, grad: new Float64Array([50_000, 50_000]) });
+  });
+
+  it("nesting past the limit is a ParseError at the column, not a stack overflow", () => {
+    expect(parse("(".repeat(999) + "x" + ")".repeat(999)).eval([2])[0]).toBe(2);
+    for (const text of ["(".repeat(5000) + "x" + ")".repeat(5000), "-".repeat(5000) + "x", Array(5000).fill("x").join("^")]) {
+      let error: unknown;
+      try {
+        parse(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ParseError);
+      expect((error as ParseError).message).toMatch(/nests more than 1000 levels deep/);
+    }
+  });
+});

@@ -58,6 +58,21 @@ describe("explain: the lecture's examples", () => {
   });
 });
 
+describe("explain: long tapes", () => {
+  it("walks a path as long as the tape (sin applied 50 000 times) without overflowing the stack", () => {
+    const depth = 50_000;
+    const f = compile((x: Var) => {
+      let v = x;
+      for (let i = 0; i < depth; i++) v = sin(v);
+      return v;
+    });
+    const ex = explain(f, { at: [0.5] });
+    expect(ex.paths).toHaveLength(1);
+    expect(ex.paths[0]!.nodes).toHaveLength(depth + 1);
+    expectClose(ex.sum, ex.derivative, 1e-12, 0);
+  });
+});
+
 describe("explain: sums over paths equal the gradient on random small graphs", () => {
   for (let seed = 1; seed <= 25; seed++) {
     it(`seed ${seed}`, () => {

@@ -12,11 +12,13 @@ import { expression, nameOf } from "./names.js";
 import {
   edgePartial, formatNumber, graphOf, nodeAdjoints, nodeName, nodeTangents, nodeValues, type GraphEdge,
 } from "./graph.js";
-import { outputName, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
+import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
 
 export interface DotOptions {
   /** The point: one number per input, or { name: value }. Without it the labels are formulas. */
   at?: Point;
+  /** A function with data inputs: their values at the point (needed with `at`). */
+  data?: ArrayLike<number>;
   /** "reverse": every node shows its adjoint ∂f/∂node; "forward": its tangent ∂node/∂wrt. Needs `at`. */
   mode?: "forward" | "reverse";
   /** Forward mode: the input whose tangent is seeded with 1 (name or index; default input 0). */
@@ -46,7 +48,12 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
   const num = (x: number): string => formatNumber(x, digits);
 
   const graph = graphOf(tape);
-  const val = options.at === undefined ? null : nodeValues(tape, resolvePoint(tape, options.at, "toDot()"));
+  if (options.at === undefined && options.data !== undefined) {
+    throw new Error("tapegrad: toDot(): data was given without a point: pass at too");
+  }
+  const val = options.at === undefined
+    ? null
+    : nodeValues(tape, resolvePoint(tape, options.at, "toDot()"), resolveData(tape, options.data, "toDot()"));
   let derivative: Float64Array | null = null;
   let derivativeLabel = (_node: string): string => "";
   if (val !== null && mode === "reverse") {

@@ -11,8 +11,8 @@
 import type { Compiled } from "../compiled.js";
 import { edgePartial, formatNumber, graphOf, nodeValues, type GraphEdge } from "./graph.js";
 import { expression, nameOf } from "./names.js";
-import { outputName, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
-import { inputName, type Tape } from "../tape.js";
+import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
+import { dataName, inputName, type Tape } from "../tape.js";
 import { OP } from "../ops.js";
 
 /** Paths explain() lists by default before refusing. */
@@ -21,6 +21,8 @@ export const DEFAULT_MAX_PATHS = 10_000;
 export interface ExplainOptions {
   /** The point: one number per input, or { name: value }. */
   at: Point;
+  /** A function with data inputs: their values at the point. */
+  data?: ArrayLike<number>;
   /** The input to differentiate by (name or index); may be left out when f has one input. */
   wrt?: InputRef;
   /** The output to differentiate (index; default 0). */
@@ -47,6 +49,8 @@ export interface Explanation {
   readonly outputName: string;
   readonly wrtName: string;
   readonly at: Float64Array;
+  /** The data inputs' values (empty for a function without data inputs). */
+  readonly data: Float64Array;
   readonly paths: readonly ExplainedPath[];
   /** Σ over paths of their products: the derivative, by the lecture's definition. */
   readonly sum: number;
@@ -64,6 +68,7 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   }
   if (options.at === undefined) throw new Error("tapegrad: explain(): needs a point: pass at");
   const at = resolvePoint(tape, options.at, "explain()");
+  const data = resolveData(tape, options.data, "explain()");
   if (options.wrt === undefined && tape.inputs !== 1) {
     throw new Error(`tapegrad: explain(): f has ${tape.inputs} inputs; say which one with wrt (a name or an index)`);
   }
@@ -94,19 +99,32 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
     );
   }
 
-  const val = nodeValues(tape, at);
+  const val = nodeValues(tape, at, data);
   const paths: ExplainedPath[] = [];
   // Walk down from the output along edges that reach the input; `stack` holds the edges taken.
+  // Iterative, not recursive: a path is as long as the tape (sin∘sin∘… 20 000 deep overflowed
+  // the call stack). next[d] is the next in-edge to try at depth d, below node `at(d)`.
   const stack: GraphEdge[] = [];
-  const walk = (node: number): void => {
-    if (node === wrt) {
-      paths.push(pathOf(stack));
-      return;
-    }
-    for (const edge of derivativeEdges[node]!) {
-      if (count[edge.from]! === 0) continue;
-      stack.push(edge);
-      walk(edge.from);
+  const walk = (top: number): void => {
+    const next: number[] = [0];
+    const at = (depth: number): number => (depth === 0 ? top : stack[depth - 1]!.from);
+    while (next.length > 0) {
+      const depth = next.length - 1;
+      const node = at(depth);
+      if (node === wrt) {
+        paths.push(pathOf(stack));
+      } else {
+        const edges = derivativeEdges[node]!;
+        let k = next[depth]!;
+        while (k < edges.length && count[edges[k]!.from]! === 0) k++;
+        if (k < edges.length) {
+          next[depth] = k + 1;
+          stack.push(edges[k]!);
+          next.push(0);
+          continue;
+        }
+      }
+      next.pop();
       stack.pop();
     }
   };
@@ -130,20 +148,23 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   for (const path of paths) sum += path.product;
   const u = new Float64Array(tape.outputs.length);
   u[output] = 1;
-  const derivative = f.vjp(at, u).grad[wrt]!;
-  const explanation = { output, wrt, outputName: of, wrtName: by, at, paths, sum, derivative };
+  const derivative = (tape.data === 0 ? f.vjp(at, u) : f.vjp(at, u, data)).grad[wrt]!;
+  const explanation = { output, wrt, outputName: of, wrtName: by, at, data, paths, sum, derivative };
   return { ...explanation, toString: () => describe(tape, top, explanation) };
 }
 
 function describe(
   tape: Tape,
   top: number,
-  e: { outputName: string; wrtName: string; at: Float64Array; paths: readonly ExplainedPath[]; sum: number; derivative: number },
+  e: { outputName: string; wrtName: string; at: Float64Array; data: Float64Array; paths: readonly ExplainedPath[]; sum: number; derivative: number },
 ): string {
   const { outputName: of, wrtName: by } = e;
   const op = tape.op;
   const num = (x: number): string => formatNumber(x);
-  const point = Array.from(e.at, (x, i) => `${inputName(tape, i)} = ${num(x)}`).join(", ");
+  const point = [
+    ...Array.from(e.at, (x, i) => `${inputName(tape, i)} = ${num(x)}`),
+    ...Array.from(e.data, (x, j) => `${dataName(tape, j)} = ${num(x)}`),
+  ].join(", ");
   const n = e.paths.length;
   const lines = [
     `∂${of}/∂${by} at ${point}: the sum over ${n} path${n === 1 ? "" : "s"} from ${by} to ${of} ` +

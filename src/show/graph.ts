@@ -79,11 +79,12 @@ export function nodeName(tape: Tape, node: number): string {
   return opRule(code).name;
 }
 
-/** Every node's value at x (data inputs, if any, are 0 — the public API has none yet). */
-export function nodeValues(tape: Tape, x: ArrayLike<number>): Float64Array {
+/** Every node's value at the inputs x and the data vector (tape.data numbers). */
+export function nodeValues(tape: Tape, x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
   const n = tape.op.length;
   const val = new Float64Array(n);
   for (let i = 0; i < tape.inputs; i++) val[i] = x[i]!;
+  for (let j = 0; j < tape.data; j++) val[tape.inputs + j] = data[j]!;
   for (let i = tape.inputs; i < n; i++) {
     const code = tape.op[i]!;
     const a = tape.a[i]!;
@@ -109,11 +110,6 @@ export function edgePartial(tape: Tape, edge: GraphEdge, val: Float64Array): num
   const a = val[tape.a[i]!]!;
   const b = val[tape.b[i]!]!;
   return edge.role === "a" ? rule.da(a, b, val[i]!) : rule.db(a, b, val[i]!);
-}
-
-/** The partial on every edge (same order as graph.edges). */
-export function edgePartials(graph: Graph, val: Float64Array): Float64Array {
-  return Float64Array.from(graph.edges, (edge) => edgePartial(graph.tape, edge, val));
 }
 
 /** Forward mode on the picture: every node's derivative along the input direction v. */

@@ -44,6 +44,22 @@ export function resolvePoint(tape: Tape, at: unknown, what: string): Float64Arra
   return Float64Array.from(at);
 }
 
+/**
+ * The data vector of a function with data inputs (not differentiated, set per point): required
+ * exactly when the function has some, as the compiled function's own methods require it.
+ */
+export function resolveData(tape: Tape, data: unknown, what: string): Float64Array {
+  if (tape.data === 0) {
+    if (data !== undefined) throw new Error(`tapegrad: ${what}: this function has no data inputs, but data was given`);
+    return new Float64Array(0);
+  }
+  if (data === undefined) {
+    throw new Error(`tapegrad: ${what}: this function has ${tape.data} data inputs: pass their values as data`);
+  }
+  checkNumbers(data, tape.data, `${what}: data`);
+  return Float64Array.from(data);
+}
+
 /** The index of an input given by name or index. */
 export function resolveInput(tape: Tape, wrt: unknown, what: string): number {
   const n = tape.inputs;

@@ -2,6 +2,7 @@
  * Optimizers: each step updates the parameters in place from a gradient, keeping its own state
  * (velocity, moment estimates) sized on first use. Formulas as in PyTorch's SGD and Adam.
  */
+import { checkOptions } from "../validate.js";
 
 export interface Optimizer {
   /** θ ← θ − update(grad), in place. */
@@ -53,6 +54,7 @@ export function sgd(options: SgdOptions): Optimizer {
 
 /** Adam (Kingma & Ba): per-parameter steps from bias-corrected moment estimates. */
 export function adam(options: AdamOptions = {}): Optimizer {
+  checkOptions(options, "adam(options)");
   const rate = positive(options.learningRate ?? 0.001, "adam: learningRate");
   const beta1 = unitInterval(options.beta1 ?? 0.9, "adam: beta1");
   const beta2 = unitInterval(options.beta2 ?? 0.999, "adam: beta2");

@@ -56,7 +56,7 @@ describe("bench: contenders agree with the hand-written gradients", () => {
       const reference = workload.reference();
       for (const id of ["wasm", "ts", "hand", "micrograd"] as const) {
         const prepared = await workload.contenders[id]!();
-        const check = compare(prepared.answer(), reference, 1e-9);
+        const check = compare(await prepared.answer(), reference, 1e-9);
         expect(check.ok, `${workload.id}/${id}: ${JSON.stringify(check)}`).toBe(true);
         prepared.dispose?.();
       }

@@ -75,7 +75,8 @@ export interface Workload {
   /** A note for the report (how the workload is set up, what is not comparable). */
   note?: string;
   /**
-   * Labels (and tolerances, default 1e-9) of contenders beyond the standard ones. A contender
+   * Labels (and tolerances, default 1e-9) of contenders beyond the standard ones (a label given
+   * here for a standard one replaces its usual label: "hand-written Jacobian"). A contender
    * that times something other than the workload's task, for scale (one gradient beside a full
    * Jacobian, say), brings its own reference to be checked against.
    */
@@ -92,7 +93,7 @@ export function contenderIds(workload: Workload): ContenderId[] {
 }
 
 export function contenderLabel(workload: Workload, id: ContenderId): string {
-  return (CONTENDER_LABELS as Record<string, string>)[id] ?? workload.extraContenders?.[id]?.label ?? id;
+  return workload.extraContenders?.[id]?.label ?? (CONTENDER_LABELS as Record<string, string>)[id] ?? id;
 }
 
 export function contenderTolerance(workload: Workload, id: ContenderId): number {

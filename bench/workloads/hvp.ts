@@ -37,6 +37,10 @@ export const hvp: Workload = {
     return { value: 0, grad: out };
   },
   extraContenders: {
+    wasm: { label: "tapegrad, wasm engine, f.hvp" },
+    ts: { label: "tapegrad, TS engine, f.hvp" },
+    hand: { label: "hand-written H·v (plain JS)" },
+    tfjs: { label: "TensorFlow.js 4 (cpu backend, float32), grad of ⟨grad, v⟩", tolerance: 2e-3 },
     "wasm-grad": {
       label: "tapegrad, wasm, one gradient f.grad (for scale)",
       reference: () => {

@@ -48,6 +48,8 @@ function modes(make: (engine: EngineName) => Compiled, x: Float64Array): Workloa
 }
 
 const MODE_LABELS = {
+  ts: { label: "tapegrad, TS engine, jacobian auto" },
+  hand: { label: "hand-written Jacobian (plain JS)" },
   "wasm-forward": { label: "tapegrad, wasm, jacobian forward mode" },
   "wasm-reverse": { label: "tapegrad, wasm, jacobian reverse mode" },
   "wasm-auto": { label: "tapegrad, wasm, jacobian auto" },
@@ -69,7 +71,11 @@ export function jacobianWide(): Workload {
     tapeNodes: () => make("js").size,
     reference,
     baseline: "wasm-auto",
-    extraContenders: { ...MODE_LABELS, "wasm-grad": { label: "tapegrad, wasm, one gradient f.grad (for scale)" } },
+    extraContenders: {
+      ...MODE_LABELS,
+      tfjs: { label: "TensorFlow.js 4 (cpu backend, float32), valueAndGrad", tolerance: 2e-3 },
+      "wasm-grad": { label: "tapegrad, wasm, one gradient f.grad (for scale)" },
+    },
     contenders: {
       ...modes(make, x),
       hand: () => {

@@ -176,7 +176,7 @@ export function renderMarkdown(results: Results): string {
   }
   const lines = targets(results);
   if (lines.length > 0) {
-    out.push("## Against the targets of the benchmark issue", "", "| expectation | target | measured | |", "|---|---|---|---|");
+    out.push("## Against the targets of the benchmark, Jacobian and batching issues (3, 4, 5)", "", "| expectation | target | measured | |", "|---|---|---|---|");
     for (const l of lines) out.push(`| ${l.join(" | ")} |`);
     out.push("");
   }

@@ -2,7 +2,8 @@
  * Batches: the MLP 2→16→16→1 mean gradient over 1,024 points (ns per node-lane) on the wasm
  * engine, the TS engine and a hand-written closed-form JS gradient; then 1 vs 2 worker threads
  * on 65,536 points; and, where gcc is installed, the same gradient hand-written in C (mlp.c).
- * Run: npm run bench:batch
+ * Run: npm run bench:batch — a quick standalone look; the suite measures the same targets
+ * interleaved and checked (bench/workloads/mlp-batched.ts, with a C contender from mlp.c).
  */
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";

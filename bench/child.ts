@@ -11,7 +11,7 @@
  */
 import { Bench } from "tinybench";
 import { compare, type Check } from "./compare.js";
-import { contenderTolerance, type ContenderId, type Prepared } from "./types.js";
+import { contenderReference, contenderTolerance, type ContenderId, type Prepared } from "./types.js";
 import { workloadById } from "./workloads/index.js";
 
 export type ChildMessage = { type: "ready"; check: Check } | { type: "samples"; samples: number[]; batch: number } | { type: "failed"; error: string };
@@ -27,11 +27,12 @@ const collect = (): void => {
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls per tinybench sample, so that a sample lasts ≥ ~50 µs even for a 100 ns call. */
-function batchSize(prepared: Prepared): number {
+async function batchSize(prepared: Prepared, isAsync: boolean): Promise<number> {
   const start = performance.now();
   let calls = 0;
   while (performance.now() - start < 5) {
-    prepared.run();
+    if (isAsync) await prepared.run();
+    else prepared.run();
     calls++;
   }
   const perCall = (performance.now() - start) / calls;
@@ -43,11 +44,20 @@ async function main(): Promise<void> {
   const factory = workload.contenders[contender];
   if (factory === undefined) throw new Error(`bench: ${contender} does not take part in ${workloadId}`);
   const prepared = await factory();
-  const check = compare(prepared.answer(), workload.reference(), contenderTolerance(workload, contender));
+  const check = compare(await prepared.answer(), contenderReference(workload, contender), contenderTolerance(workload, contender));
   send({ type: "ready", check });
   if (!check.ok) return;
 
   let batch = 0;
+  // An async run (worker threads) is awaited call by call inside the timed batch.
+  let isAsync = false;
+  if (prepared.timeRound === undefined) {
+    const first = prepared.run();
+    if (first instanceof Promise) {
+      isAsync = true;
+      await first;
+    }
+  }
   process.on("message", (message: ParentMessage) => {
     if (message.type === "exit") {
       prepared.dispose?.();
@@ -59,7 +69,11 @@ async function main(): Promise<void> {
   async function timeRound(timeMs: number, warmup: boolean): Promise<void> {
     collect();
     await pause(20);
-    if (batch === 0) batch = batchSize(prepared);
+    if (prepared.timeRound !== undefined) {
+      send({ type: "samples", samples: await prepared.timeRound(timeMs, warmup), batch: 0 });
+      return;
+    }
+    if (batch === 0) batch = await batchSize(prepared, isAsync);
     const bench = new Bench({
       time: timeMs,
       iterations: 2,
@@ -69,12 +83,21 @@ async function main(): Promise<void> {
       retainSamples: true,
       throws: true,
     });
-    bench.add(contender, () => {
-      const start = bench.now();
-      for (let k = 0; k < batch; k++) prepared.run();
-      const total = bench.now() - start;
-      return { overriddenDuration: total / batch, overriddenIterationCost: total };
-    });
+    if (isAsync) {
+      bench.add(contender, async () => {
+        const start = bench.now();
+        for (let k = 0; k < batch; k++) await prepared.run();
+        const total = bench.now() - start;
+        return { overriddenDuration: total / batch, overriddenIterationCost: total };
+      });
+    } else {
+      bench.add(contender, () => {
+        const start = bench.now();
+        for (let k = 0; k < batch; k++) prepared.run();
+        const total = bench.now() - start;
+        return { overriddenDuration: total / batch, overriddenIterationCost: total };
+      });
+    }
     await bench.run();
     const result = bench.tasks[0]!.result;
     if (result.state !== "completed") throw new Error(`bench: ${workloadId}/${contender}: tinybench ended ${result.state}`);

@@ -3,7 +3,8 @@
  *   - hvp vs grad, Rosenbrock n = 1000                    (expected ≤ 4×)
  *   - full Jacobian of a 1000 → 1 function vs one grad    (expected ≤ 3×)
  *   - full Jacobian of a 1 → 1000 function vs one forward pass (jvp; eval shown too) (≤ 3×)
- * Run: npx tsx bench/jacobian.ts [--engine js] — standalone, so bench/run.ts can pull it in later.
+ * Run: npx tsx bench/jacobian.ts [--engine js] — a quick standalone look; the suite measures the
+ * same targets interleaved and checked (bench/workloads/jacobian.ts, hvp.ts).
  */
 import { Bench } from "tinybench";
 import { compile, sin, square, sum, exp, type EngineName, type Var } from "../src/index.js";

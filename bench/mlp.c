@@ -1,8 +1,15 @@
-/* Hand-written C baseline for bench/batch.ts: the same MLP 2→16→16→1 (tanh), squared loss,
- * mean loss and mean gradient over 1,024 points, forward then backprop per point.
- * Run: gcc -O3 -march=native bench/mlp.c -lm -o /tmp/mlp && /tmp/mlp */
+/* Hand-written C baseline: the same MLP 2→16→16→1 (tanh), squared loss, mean loss and mean
+ * gradient over 1,024 points, forward then backprop per point.
+ * Run: gcc -O3 -march=native bench/mlp.c -lm -o /tmp/mlp && /tmp/mlp   (bench/batch.ts's figure)
+ *
+ * `mlp --serve` is the suite's C contender (bench/contenders/c.ts): it reads the point count, the
+ * 337 parameters and the rows (x1, x2, y) as text from stdin, prints the mean loss and gradient
+ * (%.17g, for the check), then answers each line "round <ms> <warmup 0|1>" with one line of
+ * samples: ns per call, each the mean over a batch of calls lasting ≥ 50 µs, as bench/child.ts
+ * times Node contenders. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -54,7 +61,49 @@ static double now(void) {
   return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
 }
 
-int main(void) {
+static int serve(void) {
+  int count;
+  if (scanf("%d", &count) != 1 || count <= 0) return 2;
+  static double th[P], g[P];
+  double *rows = malloc(sizeof(double) * 3 * (size_t)count);
+  for (int i = 0; i < P; i++) if (scanf("%lf", &th[i]) != 1) return 2;
+  for (int i = 0; i < 3 * count; i++) if (scanf("%lf", &rows[i]) != 1) return 2;
+  double value = mean_grad(th, rows, count, g);
+  printf("%.17g", value);
+  for (int i = 0; i < P; i++) printf(" %.17g", g[i]);
+  printf("\n");
+  fflush(stdout);
+  volatile double sink = 0;
+  int batch = 0;
+  double ms;
+  int warmup;
+  char word[16];
+  while (scanf("%15s %lf %d", word, &ms, &warmup) == 3) {
+    if (batch == 0) { /* calls per sample, so that a sample lasts >= 50 us */
+      double t0 = now(), t;
+      int calls = 0;
+      do { sink += mean_grad(th, rows, count, g); calls++; } while ((t = now()) - t0 < 5);
+      batch = (int)ceil(0.05 / ((t - t0) / calls));
+      if (batch < 1) batch = 1;
+    }
+    if (warmup) { double t0 = now(); while (now() - t0 < ms / 2) sink += mean_grad(th, rows, count, g); }
+    double start = now();
+    int samples = 0;
+    while (samples < 2 || now() - start < ms) {
+      double t0 = now();
+      for (int k = 0; k < batch; k++) sink += mean_grad(th, rows, count, g);
+      printf(samples == 0 ? "%.1f" : " %.1f", (now() - t0) * 1e6 / batch);
+      samples++;
+    }
+    printf("\n");
+    fflush(stdout);
+  }
+  free(rows);
+  return sink == 12345.678 ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--serve") == 0) return serve();
   static double th[P], rows[3 * N], g[P], times[400];
   unsigned s = 1;
   for (int k = 0; k < N; k++) {

@@ -29,6 +29,8 @@ export interface WorkloadResult {
   /** The contender the × column divides by. */
   baseline?: ContenderId;
   tapeNodes: number;
+  /** Points per evaluation of a batched workload: ns/node is then per node-lane. */
+  lanes?: number;
   contenders: ContenderResult[];
 }
 
@@ -37,6 +39,10 @@ export interface Results {
   machine: Machine;
   rounds: number;
   roundMs: number;
+  /** os.loadavg() (1, 5, 15 minutes) when the run started and when it ended. */
+  load?: { before: number[]; after: number[] };
+  /** Wall time of the whole run. */
+  seconds?: number;
   workloads: WorkloadResult[];
 }
 
@@ -49,12 +55,14 @@ export function time(ns: number): string {
   return `${(ns / 1e9).toPrecision(3)} s`;
 }
 
+const loadavg = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(" / ");
+
 function row(c: ContenderResult, baseline: ContenderId): string {
   if (c.status !== "timed") {
     const why = c.status === "failed" ? `failed: ${c.error?.split("\n")[0]}` : `not timed: ${c.check?.message} (value error ${c.check?.valueError.toExponential(1)}, gradient error ${c.check?.gradError.toExponential(1)})`;
     return `| ${c.label} | ${why} | | | | |`;
   }
-  const ratio = c.id === baseline ? "1" : c.ratioToWasm! >= 10 ? c.ratioToWasm!.toFixed(0) : c.ratioToWasm!.toFixed(2);
+  const ratio = c.id === baseline ? "1" : formatRatio(c.ratioToWasm!);
   const error = c.id === "hand" ? "reference" : c.check!.gradError.toExponential(0);
   return `| ${c.label} | **${time(c.medianNs!)}** | ${c.nsPerNode!.toPrecision(3)} | ${ratio}× | ${time(c.roundMinNs!)} – ${time(c.roundMaxNs!)} | ${error} |`;
 }
@@ -71,37 +79,69 @@ function targets(results: Results): string[][] {
     lines.push([what, target, format(measured), met(measured) ? "met" : "**missed**"]);
   };
   const ratio = (x: number): string => `${x.toFixed(x >= 10 ? 0 : 2)}×`;
+  const over = (workload: string, a: ContenderId, b: ContenderId): number | undefined => {
+    const x = find(results, workload, a)?.medianNs;
+    const y = find(results, workload, b)?.medianNs;
+    return x === undefined || y === undefined ? undefined : x / y;
+  };
   for (const n of ["1000", "100000"]) {
     const id = `rosenbrock-${n}`;
     const wasm = find(results, id, "wasm");
     add(`${id}: TS engine time / wasm time`, "≥ 1.8×", find(results, id, "ts")?.ratioToWasm, (x) => x >= 1.8, ratio);
     add(`${id}: wasm, ns per tape node (forward + reverse)`, "≤ 4", wasm?.nsPerNode, (x) => x <= 4, (x) => x.toFixed(2));
   }
-  for (const id of ["rosenbrock-100000", "mlp"]) {
+  for (const id of ["rosenbrock-100000", "mlp", "mlp-batched"]) {
     add(`${id}: micrograd-style time / wasm time`, "≥ 100×", find(results, id, "micrograd")?.ratioToWasm, (x) => x >= 100, ratio);
     add(`${id}: TF.js time / wasm time`, "≥ 10×", find(results, id, "tfjs")?.ratioToWasm, (x) => x >= 10, ratio);
   }
+  // The batching issue's (5) and the Jacobian issue's (4) targets.
+  add("mlp-batched: wasm meanGrad, ns per node-lane", "≤ 1.5", find(results, "mlp-batched", "wasm")?.nsPerNode, (x) => x <= 1.5, (x) => x.toFixed(2));
+  add("mlp-batched: hand-written JS time / wasm meanGrad time (faster than hand-written JS)", "> 1×", find(results, "mlp-batched", "hand")?.ratioToWasm, (x) => x > 1, ratio);
+  add("mlp-batched: wasm meanGrad time / hand-written C time", "≤ 2×", over("mlp-batched", "wasm", "c"), (x) => x <= 2, ratio);
+  add("mlp-workers: 1 thread time / 2 workers time, 65,536 points", "≥ 1.6×", over("mlp-workers", "wasm", "wasm-workers"), (x) => x >= 1.6, ratio);
+  add("hvp: Hessian-vector product time / one gradient time (wasm)", "≤ 4×", over("hvp", "wasm", "wasm-grad"), (x) => x <= 4, ratio);
+  add("jacobian 1000 → 1: full Jacobian (auto) time / one gradient time (wasm)", "≤ 3×", over("jacobian-1000x1", "wasm-auto", "wasm-grad"), (x) => x <= 3, ratio);
+  add("jacobian 1 → 1000: full Jacobian (auto) time / one forward pass, f.eval (wasm)", "≤ 3×", over("jacobian-1x1000", "wasm-auto", "wasm-eval"), (x) => x <= 3, ratio);
+  add("jacobian 1 → 1000: full Jacobian (auto) time / one tangent sweep, f.jvp (wasm)", "≤ 3×", over("jacobian-1x1000", "wasm-auto", "wasm-jvp"), (x) => x <= 3, ratio);
   add("seed: wasm, value + gradient per call", "≤ 100 ns", find(results, "seed", "wasm")?.medianNs, (x) => x <= 100, time);
   add("record: wasm engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "wasm")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));
   add("record: TS engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "ts")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));
   return lines;
 }
 
-/** One row per workload, one column per contender: median (× wasm). The README shows this. */
+const formatRatio = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
+const nodesCell = (w: WorkloadResult): string =>
+  (w.lanes ?? 1) > 1 ? `${w.tapeNodes.toLocaleString("en-US")} × ${(w.lanes ?? 1).toLocaleString("en-US")} points` : w.tapeNodes.toLocaleString("en-US");
+/** Workloads whose contenders are all standard ones: one row each in the first summary table. */
+const standardOnly = (w: WorkloadResult): boolean => (w.baseline ?? "wasm") === "wasm" && w.contenders.every((c) => (CONTENDERS as readonly string[]).includes(c.id));
+
+/**
+ * The summary the README shows. First table: one row per workload with standard contenders only,
+ * one column per contender, median (× wasm). Second table: the workloads with contenders of their
+ * own (Jacobian modes, hvp, worker threads), one row per contender, median (× that workload's baseline).
+ */
 export function summary(results: Results): string[] {
-  const ids = CONTENDERS.filter((id) => results.workloads.some((w) => w.contenders.some((c) => c.id === id)));
-  const lines = [
-    `| workload (tape nodes) | ${ids.map((id) => CONTENDER_LABELS[id]).join(" | ")} |`,
-    `|---|${ids.map(() => "--:").join("|")}|`,
-  ];
-  for (const w of results.workloads) {
-    const cells = ids.map((id) => {
-      const c = w.contenders.find((x) => x.id === id);
-      if (c === undefined) return "—";
-      if (c.status !== "timed") return c.status === "failed" ? "failed" : "disagrees";
-      return id === "wasm" ? `**${time(c.medianNs!)}**` : `${time(c.medianNs!)} (${c.ratioToWasm! >= 10 ? c.ratioToWasm!.toFixed(0) : c.ratioToWasm!.toFixed(2)}×)`;
-    });
-    lines.push(`| ${w.title} (${w.tapeNodes.toLocaleString("en-US")}) | ${cells.join(" | ")} |`);
+  const first = results.workloads.filter(standardOnly);
+  const ids = CONTENDERS.filter((id) => first.some((w) => w.contenders.some((c) => c.id === id)));
+  const lines: string[] = [];
+  if (first.length > 0) lines.push(`| workload (tape nodes) | ${ids.map((id) => CONTENDER_LABELS[id]).join(" | ")} |`, `|---|${ids.map(() => "--:").join("|")}|`);
+  const cell = (c: ContenderResult | undefined, baseline: ContenderId): string => {
+    if (c === undefined) return "—";
+    if (c.status !== "timed") return c.status === "failed" ? "failed" : "disagrees";
+    return c.id === baseline ? `**${time(c.medianNs!)}**` : `${time(c.medianNs!)} (${formatRatio(c.ratioToWasm!)}×)`;
+  };
+  for (const w of first) {
+    lines.push(`| ${w.title} (${nodesCell(w)}) | ${ids.map((id) => cell(w.contenders.find((x) => x.id === id), "wasm")).join(" | ")} |`);
+  }
+  const second = results.workloads.filter((w) => !standardOnly(w));
+  if (second.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push("| workload (tape nodes) | contender | median (× the workload's baseline, in bold) |", "|---|---|--:|");
+    for (const w of second) {
+      w.contenders.forEach((c, k) => {
+        lines.push(`| ${k === 0 ? `${w.title} (${nodesCell(w)})` : ""} | ${c.label} | ${cell(c, w.baseline ?? "wasm")} |`);
+      });
+    }
   }
   return lines;
 }
@@ -113,25 +153,30 @@ export function renderMarkdown(results: Results): string {
   out.push(
     `Run ${results.date.slice(0, 16).replace("T", " ")} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; ` +
       `Node ${m.node} (V8 ${m.v8}). ${results.rounds} interleaved rounds of ${results.roundMs} ms per contender, ` +
-      "each contender in its own process (see bench/run.ts). Regenerate with `npm run bench`.",
+      "each contender in its own process (see bench/run.ts). Regenerate with `npm run bench`." +
+      (results.load !== undefined ? ` Load average (1/5/15 min) ${loadavg(results.load.before)} at the start, ${loadavg(results.load.after)} at the end` : "") +
+      (results.seconds !== undefined ? `; the run took ${Math.floor(results.seconds / 60)} min ${results.seconds % 60} s.` : results.load !== undefined ? "." : ""),
     "",
     "Columns: **median** time of one evaluation (value + gradient unless said) over every tinybench sample of every round; " +
       "**ns/node** = that median over the number of nodes on tapegrad's tape for the workload (the same divisor for every " +
-      "contender, so the column compares like with like); **× wasm** = median / the wasm engine's median; **spread** = " +
+      "contender, so the column compares like with like; for a batched workload, over nodes × points: ns per node-lane); " +
+      "**× wasm** = median / the wasm engine's median (or the workload's named baseline); **spread** = " +
       "fastest – slowest per-round median; **check** = norm-wise relative error of the gradient against the hand-written " +
       "closed form, checked before timing (a contender that disagrees is reported and not timed).",
     "",
   );
   out.push("Median time per evaluation (and how many times the wasm engine's median):", "", ...summary(results), "");
   for (const w of results.workloads) {
-    out.push(`## ${w.title}`, "", `${w.what}; tapegrad's tape: ${w.tapeNodes.toLocaleString("en-US")} nodes.${w.note ? ` ${w.note}` : ""}`, "");
-    out.push(`| contender | median | ns/node | × ${w.baseline ?? "wasm"} | spread | check |`, "|---|--:|--:|--:|---|--:|");
+    const lanes = w.lanes ?? 1;
+    const tape = `${w.tapeNodes.toLocaleString("en-US")} nodes${lanes > 1 ? `, replayed over ${lanes.toLocaleString("en-US")} points` : ""}`;
+    out.push(`## ${w.title}`, "", `${w.what}; tapegrad's tape: ${tape}.${w.note ? ` ${w.note}` : ""}`, "");
+    out.push(`| contender | median | ${lanes > 1 ? "ns/node-lane" : "ns/node"} | × ${w.baseline ?? "wasm"} | spread | check |`, "|---|--:|--:|--:|---|--:|");
     for (const c of w.contenders) out.push(row(c, w.baseline ?? "wasm"));
     out.push("");
   }
   const lines = targets(results);
   if (lines.length > 0) {
-    out.push("## Against the targets of the benchmark issue", "", "| expectation | target | measured | |", "|---|---|---|---|");
+    out.push("## Against the targets of the benchmark, Jacobian and batching issues (3, 4, 5)", "", "| expectation | target | measured | |", "|---|---|---|---|");
     for (const l of lines) out.push(`| ${l.join(" | ")} |`);
     out.push("");
   }

@@ -9,6 +9,7 @@
  *   BENCH_ROUNDS=7 BENCH_ROUND_MS=300 npm run bench    more rounds / longer rounds
  */
 import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import type { ChildMessage, ParentMessage } from "./child.js";
 import type { Check } from "./compare.js";
@@ -60,9 +61,10 @@ class Contender {
 async function runWorkload(index: number): Promise<WorkloadResult> {
   const workload = WORKLOADS[index]!();
   const tapeNodes = workload.tapeNodes();
+  const lanes = workload.lanes ?? 1;
   const ids = contenderIds(workload);
   const baseline = workload.baseline ?? "wasm";
-  console.error(`\n${workload.title} (${tapeNodes.toLocaleString("en-US")} tape nodes): setting up ${ids.join(", ")}`);
+  console.error(`\n${workload.title} (${tapeNodes.toLocaleString("en-US")} tape nodes${lanes > 1 ? ` × ${lanes} lanes` : ""}): setting up ${ids.join(", ")}`);
 
   // Set up one at a time: setup (tracing, building tensors) is not timed but competes for cores.
   const children = new Map<ContenderId, { child: Contender; check?: Check; error?: string; rounds: number[][] }>();
@@ -103,13 +105,13 @@ async function runWorkload(index: number): Promise<WorkloadResult> {
       status: "timed",
       samples: samples.length,
       medianNs,
-      nsPerNode: medianNs / tapeNodes,
+      nsPerNode: medianNs / (tapeNodes * lanes),
       ratioToWasm: medianNs / baselineMedian,
       roundMinNs: Math.min(...roundMedians),
       roundMaxNs: Math.max(...roundMedians),
     };
   });
-  return { id: workload.id, title: workload.title, what: workload.what, note: workload.note, baseline, tapeNodes, contenders };
+  return { id: workload.id, title: workload.title, what: workload.what, note: workload.note, baseline, tapeNodes, lanes, contenders };
 }
 
 async function main(): Promise<void> {
@@ -117,8 +119,12 @@ async function main(): Promise<void> {
   const selected = WORKLOADS.map((_, i) => i).filter((i) => filter.length === 0 || filter.some((f) => { const id = WORKLOADS[i]!().id; return id === f || id.startsWith(`${f}-`); }));
   if (selected.length === 0) throw new Error(`bench: no workload matches ${filter.join(", ")}`);
   const workloads: WorkloadResult[] = [];
+  const started = performance.now();
+  const loadBefore = os.loadavg();
   for (const i of selected) workloads.push(await runWorkload(i));
-  const results: Results = { date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, roundMs: ROUND_MS, workloads };
+  const load = { before: loadBefore, after: os.loadavg() };
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const results: Results = { date: new Date().toISOString(), machine: machine(), rounds: ROUNDS, roundMs: ROUND_MS, load, seconds, workloads };
   if (filter.length === 0) {
     const written = writeReport(results);
     console.error(`\nwrote ${written.join(" and ")}`);

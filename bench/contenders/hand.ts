@@ -92,3 +92,19 @@ export function mlpGrad(theta: Float64Array, points: Float64Array, targets: Floa
   }
   return loss / count;
 }
+
+/**
+ * The Hessian-vector product of the extended Rosenbrock function, H·v, by hand. Term i,
+ * 100·t² + u² with t = xᵢ₊₁ − xᵢ², u = 1 − xᵢ, has second derivatives ∂²/∂xᵢ² = 1200·xᵢ² − 400·xᵢ₊₁ + 2,
+ * ∂²/∂xᵢ∂xᵢ₊₁ = −400·xᵢ, ∂²/∂xᵢ₊₁² = 200.
+ */
+export function rosenbrockHvp(x: Float64Array, v: Float64Array, out: Float64Array): void {
+  const n = x.length;
+  out.fill(0);
+  for (let i = 0; i < n - 1; i++) {
+    const xi = x[i]!;
+    const cross = -400 * xi;
+    out[i]! += (1200 * xi * xi - 400 * x[i + 1]! + 2) * v[i]! + cross * v[i + 1]!;
+    out[i + 1]! += cross * v[i]! + 200 * v[i + 1]!;
+  }
+}

@@ -1,16 +1,17 @@
 /**
  * Every workload of the suite, in report order. A new workload is one new file in this folder
- * plus one line here:
- *  - a batched MLP (when f.meanGrad(θ, dataset) lands): mlp-batched.ts, the same points, θ and
- *    reference as mlp.ts (import them), the tapegrad contenders calling the batched API;
- *  - a Jacobian workload (when f.jacobian(x, { mode }) lands): jacobian.ts with f: Rⁿ→Rᵐ for
- *    n ≫ m and n ≪ m (two workloads from one factory, like rosenbrock(n)), the m×n Jacobian
- *    flattened row-major as Answer.grad, a hand-written Jacobian as reference, and contenders
- *    beyond the standard five declared in `extraContenders` ("wasm-forward", "wasm-reverse",
- *    "wasm-auto", with labels), `baseline: "wasm-auto"`.
+ * plus one line here. A workload lists its contenders: the standard ones (types.ts: wasm, ts,
+ * hand, c, micrograd, tfjs) and its own, declared with labels in `extraContenders` (the Jacobian
+ * workloads' "wasm-forward", "wasm-reverse", "wasm-auto"); `baseline` names the contender the ×
+ * column divides by (default "wasm"). A contender that times something else for scale (one
+ * gradient beside a Hessian-vector product) declares its own `reference`. A batched workload sets
+ * `lanes` (points per evaluation), and ns/node becomes ns per node-lane.
  */
 import type { Workload } from "../types.js";
+import { hvp } from "./hvp.js";
+import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
+import { mlpBatched, mlpWorkers } from "./mlp-batched.js";
 import { record } from "./record.js";
 import { rosenbrock } from "./rosenbrock.js";
 import { seed } from "./seed.js";
@@ -20,6 +21,11 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => rosenbrock(1_000),
   () => rosenbrock(100_000),
   () => mlp,
+  () => mlpBatched,
+  () => mlpWorkers,
+  () => jacobianWide(),
+  () => jacobianTall(),
+  () => hvp,
   () => record,
 ];
 

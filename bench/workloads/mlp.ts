@@ -3,8 +3,8 @@
  * value + gradient with respect to its 337 parameters.
  *
  * tapegrad records one tape for the whole mean loss, the points as constants and the parameters
- * as inputs: point by point on one tape (~660,000 nodes). The batched form (one small tape, the
- * points as data lanes) is the batching issue's, and gets its own workload file when it lands.
+ * as inputs: point by point on one tape (~660,000 nodes). The batched form (one small per-point
+ * tape, the points as data lanes, f.meanGrad) is mlp-batched.ts, on the same points and θ.
  * TF.js is written the way its users write it: batched matrix products over all points at once.
  */
 import { compile, tanh, type Var } from "../../src/index.js";

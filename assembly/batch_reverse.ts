@@ -9,7 +9,7 @@
 // the whole n × stride region per block, which measured ~30% of a block's time. The caller
 // keeps the invariant: adj is all zero between blocks (leaves below `start` it clears itself).
 import * as K from "./opcodes";
-import { absDx, i32At, logDx, powDx, powLog } from "./rules";
+import { i32At, logDx, powDx, powLog } from "./rules";
 
 @inline function acc(p: usize, v: v128): void {
   v128.store(p, f64x2.add(v128.load(p), v));
@@ -142,7 +142,12 @@ export function batchReverse(
     } else if (op == K.OP_RELU) {
       for (let o: usize = 0; o < end; o += 16) acc(qa + o, v128.and(v128.load(pg + o), f64x2.gt(v128.load(pa + o), zero)));
     } else if (op == K.OP_ABS) {
-      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + g * absDx(load<f64>(pa + o))); }
+      // abs routes (ops.ts `routes`): ±g to the operand, nothing at 0 — never 0·g.
+      for (let o: usize = 0; o < end; o += 8) {
+        const g = load<f64>(pg + o);
+        const x = load<f64>(pa + o);
+        if (g != 0 && x != 0 && x == x) store<f64>(qa + o, load<f64>(qa + o) + (x > 0 ? g : -g));
+      }
     } else if (op == K.OP_POWC) {
       for (let o: usize = 0; o < end; o += 8) {
         const g = load<f64>(pg + o);

@@ -9,7 +9,7 @@
 // The second-order terms mirror daa/dab/dbb in src/ops.ts. Zero terms contribute exactly 0
 // (lanes.ts), and a node with ā = 0 and every ȧ lane 0 is skipped.
 import * as K from "./opcodes";
-import { absDx, f64At, i32At, logDx, powDaa, powDx, powLog, addF64 } from "./rules";
+import { f64At, i32At, logDx, powDaa, powDx, powLog, addF64 } from "./rules";
 import { addLane, anyLane, laneAt, term } from "./lanes";
 
 const BINARY = 2;
@@ -50,8 +50,9 @@ export function hvpLanes(
     else if (op == K.OP_LOG) { da = logDx(x); daa = x < 0 ? NaN : -1 / (x * x); }
     else if (op == K.OP_SQRT) { da = 0.5 / v; daa = -0.25 / (v * v * v); }
     else if (op == K.OP_SIGMOID) { da = v * (1 - v); daa = da * (1 - 2 * v); }
-    else if (op == K.OP_RELU) da = x > 0 ? 1 : 0;
-    else if (op == K.OP_ABS) da = absDx(x);
+    // relu and abs route (ops.ts `routes`): pass or negate ā and ȧ, never 0·lane; f_aa = 0.
+    else if (op == K.OP_RELU) { if (x > 0) shape = COPY; else continue; }
+    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) da = -1; else continue; }
     else if (op == K.OP_POWC) { da = powDx(x, y); daa = powDaa(x, y); }
     else if (op == K.OP_POW) {
       const ln = powLog(x, y);

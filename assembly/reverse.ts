@@ -6,7 +6,7 @@
 // Each branch loads only the values its rule reads (add and sub read none): measured on the
 // Rosenbrock tape, loading x, y and v up front for every node cost ~25% of the sweep.
 import * as K from "./opcodes";
-import { absDx, addF64, f64At, i32At, logDx, powDx, powLog } from "./rules";
+import { addF64, f64At, i32At, logDx, powDx, powLog } from "./rules";
 
 export function reverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize): void {
   for (let i = n - 1; i >= start; i--) {
@@ -28,7 +28,7 @@ export function reverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     else if (op == K.OP_SQRT) addF64(adj, ia, g * (0.5 / f64At(val, i)));
     else if (op == K.OP_SIGMOID) { const v = f64At(val, i); addF64(adj, ia, g * (v * (1 - v))); }
     else if (op == K.OP_RELU) { if (f64At(val, ia) > 0) addF64(adj, ia, g); }
-    else if (op == K.OP_ABS) addF64(adj, ia, g * absDx(f64At(val, ia)));
+    else if (op == K.OP_ABS) { const x = f64At(val, ia); if (x > 0) addF64(adj, ia, g); else if (x < 0) addF64(adj, ia, -g); }
     else if (op == K.OP_POWC) addF64(adj, ia, g * powDx(f64At(val, ia), f64At(val, i32At(b, i))));
     else if (op == K.OP_POW) {
       const ib = i32At(b, i);

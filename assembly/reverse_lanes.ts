@@ -4,7 +4,7 @@
 // all 0 is skipped, and a zero lane contributes exactly 0 (see lanes.ts), so each lane equals a
 // single-cotangent reverse sweep.
 import * as K from "./opcodes";
-import { absDx, f64At, i32At, logDx, powDx, powLog } from "./rules";
+import { f64At, i32At, logDx, powDx, powLog } from "./rules";
 import { addLane, anyLane, laneAt, term } from "./lanes";
 
 const BINARY = 2;
@@ -39,8 +39,9 @@ export function reverseLanes(n: i32, start: i32, ops: usize, a: usize, b: usize,
     else if (op == K.OP_LOG) da = logDx(x);
     else if (op == K.OP_SQRT) da = 0.5 / v;
     else if (op == K.OP_SIGMOID) da = v * (1 - v);
-    else if (op == K.OP_RELU) da = x > 0 ? 1 : 0;
-    else if (op == K.OP_ABS) da = absDx(x);
+    // relu and abs route (ops.ts `routes`): pass or negate the adjoint lanes, never 0·lane.
+    else if (op == K.OP_RELU) { if (x > 0) shape = COPY; else continue; }
+    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) da = -1; else continue; }
     else if (op == K.OP_POWC) da = powDx(x, y);
     else if (op == K.OP_POW) { da = powDx(x, y); db = powLog(x, y) * v; shape = BINARY; }
     else if (op == K.OP_TAN) da = 1 + v * v;

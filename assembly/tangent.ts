@@ -4,7 +4,7 @@
 // from a seeded input runs through it, so an infinite or NaN partial there (sqrt at 0, an unchosen
 // select branch) adds nothing — the same rule the reverse sweep follows for zero adjoints.
 import * as K from "./opcodes";
-import { absDx, f64At, i32At, logDx, powDx, powLog, setF64, sigmoid } from "./rules";
+import { f64At, i32At, logDx, powDx, powLog, setF64, sigmoid } from "./rules";
 
 export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): void {
   for (let i = start; i < n; i++) {
@@ -31,7 +31,7 @@ export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     else if (op == K.OP_SQRT) { v = Math.sqrt(x); if (tx != 0) t = tx * (0.5 / v); }
     else if (op == K.OP_SIGMOID) { v = sigmoid(x); if (tx != 0) t = tx * (v * (1 - v)); }
     else if (op == K.OP_RELU) { v = x > 0 ? x : 0; t = x > 0 ? tx : 0; }
-    else if (op == K.OP_ABS) { v = Math.abs(x); if (tx != 0) t = tx * absDx(x); }
+    else if (op == K.OP_ABS) { v = Math.abs(x); t = x > 0 ? tx : x < 0 ? -tx : 0; }
     else if (op == K.OP_POWC) { v = Math.pow(x, y); if (tx != 0) t = tx * powDx(x, y); }
     else if (op == K.OP_POW) { v = Math.pow(x, y); t = (tx == 0 ? 0 : tx * powDx(x, y)) + (ty == 0 ? 0 : ty * powLog(x, y) * v); }
     else if (op == K.OP_TAN) { v = Math.tan(x); if (tx != 0) t = tx * (1 + v * v); }

@@ -4,7 +4,7 @@
 // Each node's local partials are computed once and applied to all k lanes. The caller seeds the
 // leaves' lanes (inputs: the directions, data: 0); constants and branches nodes get 0 here.
 import * as K from "./opcodes";
-import { absDx, f64At, i32At, logDx, powDx, powLog } from "./rules";
+import { f64At, i32At, logDx, powDx, powLog } from "./rules";
 import { laneAt, setLane, term } from "./lanes";
 
 // How a node's lanes are formed from its operands' lanes.
@@ -39,8 +39,9 @@ export function tangentLanes(n: i32, start: i32, ops: usize, a: usize, b: usize,
     else if (op == K.OP_LOG) da = logDx(x);
     else if (op == K.OP_SQRT) da = 0.5 / v;
     else if (op == K.OP_SIGMOID) da = v * (1 - v);
-    else if (op == K.OP_RELU) da = x > 0 ? 1 : 0;
-    else if (op == K.OP_ABS) da = absDx(x);
+    // relu and abs route (ops.ts `routes`): copy or negate the chosen lanes, never 0·lane.
+    else if (op == K.OP_RELU) shape = x > 0 ? COPY : ZERO;
+    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) da = -1; else shape = ZERO; }
     else if (op == K.OP_POWC) da = powDx(x, y);
     else if (op == K.OP_POW) { da = powDx(x, y); db = powLog(x, y) * v; shape = BINARY; }
     else if (op == K.OP_TAN) da = 1 + v * v;

@@ -33,6 +33,13 @@ export interface OpRule {
   readonly daa: (a: number, b: number, v: number) => number;
   readonly dab: (a: number, b: number, v: number) => number;
   readonly dbb: (a: number, b: number, v: number) => number;
+  /**
+   * True for the piecewise ops (relu, abs, min, max), whose partials are selections (0 or ±1):
+   * every sweep passes a derivative to the chosen operand (negated for abs below 0) instead of
+   * multiplying by the partial, so an infinite tangent or adjoint stays ±∞ there and gives
+   * exactly 0 to the operand not chosen — never 0·∞ = NaN. select routes the same way.
+   */
+  readonly routes: boolean;
   /** The value and first derivatives in math notation, for documentation. */
   readonly math: string;
   /** What the op does at its edge points. */
@@ -67,6 +74,7 @@ function op(
     daa: rule.daa ?? zero,
     dab: rule.dab ?? zero,
     dbb: rule.dbb ?? zero,
+    routes: rule.routes ?? false,
     math: rule.math ?? "",
     edge: rule.edge ?? "",
   };
@@ -194,23 +202,23 @@ export const OPS: readonly OpRule[] = [
     daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
     edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
-  op(OP.RELU, "relu", "unary", { math: "max(a, 0); ∂a = 1 if a > 0 else 0",
+  op(OP.RELU, "relu", "unary", { routes: true, math: "max(a, 0); ∂a = 1 if a > 0 else 0",
     value: (a) => (a > 0 ? a : 0),
     da: (a) => (a > 0 ? 1 : 0),
     edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use). relu(NaN) = 0: NaN > 0 is false.",
   }),
-  op(OP.ABS, "abs", "unary", { math: "|a|; ∂a = sign a",
+  op(OP.ABS, "abs", "unary", { routes: true, math: "|a|; ∂a = sign a",
     value: (a) => Math.abs(a),
     da: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
     edge: "abs'(0) = 0 (Stan's convention); abs'(NaN) = 0, with value NaN.",
   }),
-  op(OP.MIN, "min", "binary", { math: "min(a, b); ∂ = 1 to the smaller",
+  op(OP.MIN, "min", "binary", { routes: true, math: "min(a, b); ∂ = 1 to the smaller",
     value: (a, b) => Math.min(a, b),
     da: (a, b) => (a <= b ? 1 : 0),
     db: (a, b) => (a <= b ? 0 : 1),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
   }),
-  op(OP.MAX, "max", "binary", { math: "max(a, b); ∂ = 1 to the larger",
+  op(OP.MAX, "max", "binary", { routes: true, math: "max(a, b); ∂ = 1 to the larger",
     value: (a, b) => Math.max(a, b),
     da: (a, b) => (a >= b ? 1 : 0),
     db: (a, b) => (a >= b ? 0 : 1),

@@ -14,7 +14,11 @@ const DBB = OPS.map((r) => r.dbb);
 /** 0: no derivative (leaves, comparisons, branches), 1: unary, 2: binary. */
 const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0));
 
+const ROUTES = OPS.map((r) => r.routes);
+
 const term = (partial: number, t: number): number => (t === 0 ? 0 : partial * t);
+/** The term of a piecewise op (ops.ts `routes`): a 0 partial passes exactly 0, even of an infinity. */
+const route = (partial: number, t: number): number => (t === 0 || partial === 0 ? 0 : partial * t);
 
 /** The tape arrays and the stored values a lane sweep reads. */
 export interface LaneTape {
@@ -36,6 +40,7 @@ export function tangentLanes(t: LaneTape, tan: Float64Array, k: number): void {
     const ib = b[i]!;
     const out = i * k;
     const arity = ARITY[code]!;
+    const apply = ROUTES[code] ? route : term;
     if (code === OP.SELECT) {
       const from = (val[ia]! > 0 ? a[ib]! : b[ib]!) * k;
       for (let l = 0; l < k; l++) tan[out + l] = tan[from + l]!;
@@ -48,11 +53,11 @@ export function tangentLanes(t: LaneTape, tan: Float64Array, k: number): void {
       const da = DA[code]!(x, y, v);
       const pa = ia * k;
       if (arity === 1) {
-        for (let l = 0; l < k; l++) tan[out + l] = term(da, tan[pa + l]!);
+        for (let l = 0; l < k; l++) tan[out + l] = apply(da, tan[pa + l]!);
       } else {
         const db = DB[code]!(x, y, v);
         const pb = ib * k;
-        for (let l = 0; l < k; l++) tan[out + l] = term(da, tan[pa + l]!) + term(db, tan[pb + l]!);
+        for (let l = 0; l < k; l++) tan[out + l] = apply(da, tan[pa + l]!) + apply(db, tan[pb + l]!);
       }
     }
   }
@@ -70,6 +75,7 @@ export function reverseLanes(t: LaneTape, adj: Float64Array, k: number): void {
     const ia = a[i]!;
     const ib = b[i]!;
     const arity = ARITY[code]!;
+    const apply = ROUTES[code] ? route : term;
     if (code === OP.SELECT) {
       const to = (val[ia]! > 0 ? a[ib]! : b[ib]!) * k;
       for (let l = 0; l < k; l++) adj[to + l] += adj[g + l]!;
@@ -82,14 +88,14 @@ export function reverseLanes(t: LaneTape, adj: Float64Array, k: number): void {
     const da = DA[code]!(x, y, v);
     const pa = ia * k;
     if (arity === 1) {
-      for (let l = 0; l < k; l++) adj[pa + l] += term(da, adj[g + l]!);
+      for (let l = 0; l < k; l++) adj[pa + l] += apply(da, adj[g + l]!);
     } else {
       const db = DB[code]!(x, y, v);
       const pb = ib * k;
       for (let l = 0; l < k; l++) {
         const gl = adj[g + l]!;
-        adj[pa + l] += term(da, gl);
-        adj[pb + l] += term(db, gl);
+        adj[pa + l] += apply(da, gl);
+        adj[pb + l] += apply(db, gl);
       }
     }
   }
@@ -112,6 +118,7 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const ia = a[i]!;
     const ib = b[i]!;
     const arity = ARITY[code]!;
+    const apply = ROUTES[code] ? route : term;
     if (code === OP.SELECT) {
       const to = val[ia]! > 0 ? a[ib]! : b[ib]!;
       adj[to] += g;
@@ -125,26 +132,26 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const da = DA[code]!(x, y, v);
     const daa = DAA[code]!(x, y, v);
     const pa = ia * k;
-    adj[ia] += term(da, g);
+    adj[ia] += apply(da, g);
     if (arity === 1) {
       for (let l = 0; l < k; l++) {
-        const second = g === 0 ? 0 : g * term(daa, tan[pa + l]!);
-        sadj[pa + l] += term(da, sadj[gd + l]!) + second;
+        const second = g === 0 ? 0 : g * apply(daa, tan[pa + l]!);
+        sadj[pa + l] += apply(da, sadj[gd + l]!) + second;
       }
     } else {
       const db = DB[code]!(x, y, v);
       const dab = DAB[code]!(x, y, v);
       const dbb = DBB[code]!(x, y, v);
       const pb = ib * k;
-      adj[ib] += term(db, g);
+      adj[ib] += apply(db, g);
       for (let l = 0; l < k; l++) {
         const gl = sadj[gd + l]!;
         const ta = tan[pa + l]!;
         const tb = tan[pb + l]!;
-        const secondA = g === 0 ? 0 : g * (term(daa, ta) + term(dab, tb));
-        const secondB = g === 0 ? 0 : g * (term(dab, ta) + term(dbb, tb));
-        sadj[pa + l] += term(da, gl) + secondA;
-        sadj[pb + l] += term(db, gl) + secondB;
+        const secondA = g === 0 ? 0 : g * (apply(daa, ta) + apply(dab, tb));
+        const secondB = g === 0 ? 0 : g * (apply(dab, ta) + apply(dbb, tb));
+        sadj[pa + l] += apply(da, gl) + secondA;
+        sadj[pb + l] += apply(db, gl) + secondB;
       }
     }
   }

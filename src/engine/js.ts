@@ -16,6 +16,7 @@ const DA = OPS.map((r) => r.da);
 const DB = OPS.map((r) => r.db);
 /** 0: no derivative (leaves, comparisons, branches), 1: unary, 2: binary. */
 const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0));
+const ROUTES = OPS.map((r) => r.routes);
 
 export class JsEngine implements Engine {
   private readonly op: Uint8Array;
@@ -219,8 +220,13 @@ export class JsEngine implements Engine {
           const x = val[ia];
           const y = val[ib];
           const v = val[i];
-          adj[ia] += g * DA[code](x, y, v);
-          if (arity === 2) adj[ib] += g * DB[code](x, y, v);
+          const da = DA[code](x, y, v);
+          // Piecewise ops route the adjoint to the chosen operand: a 0 partial adds nothing (ops.ts).
+          if (!ROUTES[code] || da !== 0) adj[ia] += g * da;
+          if (arity === 2) {
+            const db = DB[code](x, y, v);
+            if (!ROUTES[code] || db !== 0) adj[ib] += g * db;
+          }
         }
       }
     }
@@ -248,8 +254,15 @@ export class JsEngine implements Engine {
           const v = (val[i] = VALUE[code](x, y));
           const arity = ARITY[code];
           let t = 0;
-          if (arity > 0 && tx !== 0) t += tx * DA[code](x, y, v);
-          if (arity === 2 && ty !== 0) t += ty * DB[code](x, y, v);
+          const routes = ROUTES[code];
+          if (arity > 0 && tx !== 0) {
+            const da = DA[code](x, y, v);
+            if (!routes || da !== 0) t += tx * da;
+          }
+          if (arity === 2 && ty !== 0) {
+            const db = DB[code](x, y, v);
+            if (!routes || db !== 0) t += ty * db;
+          }
           tan[i] = t;
         }
       }

@@ -1,0 +1,53 @@
+/**
+ * Piecewise ops (relu, abs, min, max) route derivative to the chosen operand (ops.ts `routes`):
+ * an infinite tangent or adjoint reaching one gives exactly 0 to the operand not chosen, never
+ * 0·∞ = NaN — in every sweep: grad, vjp, jvp, the lane sweeps behind Jacobians and Hessians, and
+ * the batch kernels, on both engines.
+ */
+import { describe, expect, it } from "vitest";
+import { abs, compile, max, min, relu, type Var } from "../src/index.js";
+import { ENGINES } from "./engines.js";
+
+/** x·10³⁰⁰·10³⁰⁰: its derivative in x is +∞ (and its value ±∞, or 0 at x = 0). */
+const blowUp = (x: Var): Var => x.mul(1e300).mul(1e300);
+
+const CASES = [
+  { name: "relu below its kink", fn: (x: Var, y: Var) => relu(blowUp(x)).add(y), at: [-1, 2], grad: [0, 1] },
+  { name: "relu above its kink", fn: (x: Var, y: Var) => relu(blowUp(x)).add(y), at: [1, 2], grad: [Infinity, 1] },
+  { name: "abs at 0", fn: (x: Var, y: Var) => abs(blowUp(x)).add(y), at: [0, 2], grad: [0, 1] },
+  { name: "abs below 0", fn: (x: Var, y: Var) => abs(blowUp(x)).add(y), at: [-1, 2], grad: [-Infinity, 1] },
+  { name: "max choosing the other operand", fn: (x: Var, y: Var) => max(blowUp(x), y), at: [-1, 0], grad: [0, 1] },
+  { name: "min choosing the other operand", fn: (x: Var, y: Var) => min(blowUp(x), y), at: [1, 0], grad: [0, 1] },
+];
+
+describe.each(ENGINES)("routing piecewise ops on the %s engine", (engine) => {
+  for (const c of CASES) {
+    it(`${c.name}: every first-order sweep agrees`, () => {
+      const f = compile(c.fn, { engine });
+      expect(Array.from(f.grad(c.at).grad)).toEqual(c.grad);
+      expect(Array.from(f.vjp(c.at, [1]).grad)).toEqual(c.grad);
+      expect([f.jvp(c.at, [1, 0]).tangent[0], f.jvp(c.at, [0, 1]).tangent[0]]).toEqual(c.grad);
+      expect(Array.from(f.jacfwd(c.at).data)).toEqual(c.grad);
+      expect(Array.from(f.jacrev(c.at).data)).toEqual(c.grad);
+      expect(Array.from(f.jvpMany(c.at, [1, 0, 0, 1], 2).tangents)).toEqual(c.grad);
+      expect(Array.from(f.vjpMany(c.at, [1, 1], 2).grads)).toEqual([...c.grad, ...c.grad]);
+    });
+  }
+
+  it("second derivatives through a piecewise op below its kink are exactly 0", () => {
+    const f = compile((x: Var, y: Var) => relu(blowUp(x)).add(y.mul(y)), { engine });
+    expect(Array.from(f.hessian([-1, 3]).data)).toEqual([0, 0, 0, 2]);
+    expect(Array.from(f.hvp([-1, 3], [1, 1]))).toEqual([0, 2]);
+    const g = compile((x: Var, y: Var) => abs(blowUp(x)).add(y.mul(y)), { engine });
+    expect(Array.from(g.hessian([0, 3]).data)).toEqual([0, 0, 0, 2]);
+  });
+
+  it("batches route too: the data point's infinite seed gives exactly 0 where not chosen", () => {
+    const f = compile({ params: 2, data: 1, engine }, ([x, y]: Var[], [s]: Var[]) => abs(x!.mul(s!).mul(1e300)).add(relu(y!.mul(s!).mul(1e300))));
+    // s = 1e300: both products have derivative ±∞ in their parameter; x = 0 and y < 0 choose nothing.
+    const dataset = new Float64Array([1e300, 1e300, 1e300]);
+    const { grad } = f.gradBatch([0, -1], dataset);
+    expect(Array.from(grad)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(f.meanGrad([0, -1], dataset).grad)).toEqual([0, 0]);
+  });
+});

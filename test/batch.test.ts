@@ -262,6 +262,23 @@ describe("workers", () => {
     f.dispose();
   });
 
+  it("answer every job with the reason when a worker could not start", async () => {
+    const vm = await import("node:vm");
+    const { WORKER_SOURCE } = await import("../src/batch/worker-source.js");
+    const replies: Array<{ error?: string }> = [];
+    const self: { postMessage(m: unknown): void; onmessage?: (e: { data: unknown }) => void } = {
+      postMessage: (m) => replies.push(m as { error?: string }),
+    };
+    vm.runInNewContext(WORKER_SOURCE, { self });
+    // No module: instantiation fails during init, which has no job to answer.
+    self.onmessage!({ data: { type: "init", module: null, op: new Uint8Array(1), a: new Int32Array(1), b: new Int32Array(1) } });
+    expect(replies).toEqual([]);
+    for (let job = 0; job < 2; job++) {
+      self.onmessage!({ data: { type: "sumGrad", theta: new Float64Array(1), rows: new Float64Array(1), count: 1 } });
+      expect(replies[job]!.error).toMatch(/the worker could not start: .*WebAssembly\.Instance/);
+    }
+  });
+
   it("reject a bad workers option and the js engine", () => {
     const f = randomModel(1, "js");
     expect(() => f.meanGrad([1, 2, 3], [1, 2], { workers: 2 })).toThrow(/engine "wasm"/);

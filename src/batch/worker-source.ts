@@ -54,9 +54,20 @@ function sumGrad(m) {
   return { total, grad };
 }
 
+// An init failure has no job to answer: keep it, and answer every job with it.
+let initError = null;
+
 function onMessage(m) {
+  if (m.type === "init") {
+    try {
+      init(m);
+    } catch (e) {
+      initError = String((e && e.stack) || e);
+    }
+    return;
+  }
   try {
-    if (m.type === "init") return init(m);
+    if (initError !== null) throw new Error("the worker could not start: " + initError);
     const result = sumGrad(m);
     port.postMessage(result, [result.grad.buffer]);
   } catch (e) {

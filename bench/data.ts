@@ -1,16 +1,8 @@
 /** Fixed-seed data for the workloads: every process builds the very same points. */
+import { mulberry32 } from "../src/random.js";
 
-/** mulberry32: a small seeded generator (the same one test/helpers.ts uses). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator (src/random.ts), under the name the workloads use. */
+export const rng = mulberry32;
 
 /** n numbers uniform in [lo, hi), from a fixed seed. */
 export function uniform(seed: number, n: number, lo: number, hi: number): Float64Array {

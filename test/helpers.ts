@@ -7,18 +7,10 @@ import {
   abs, add, cos, div, exp, log, max, min, mul, relu, sigmoid, sin, sqrt, square, sub, tan, tanh,
   type Var,
 } from "../src/index.js";
+import { mulberry32 } from "../src/random.js";
 
-/** mulberry32: a tiny seeded generator, so every random test is reproducible. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The library's seeded generator (src/random.ts), so every random test is reproducible. */
+export const rng = mulberry32;
 
 /** A random vector with entries uniform in [lo, hi). */
 export function randomVector(random: () => number, n: number, lo = -1, hi = 1): Float64Array {

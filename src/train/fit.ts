@@ -6,6 +6,7 @@
 import type { Compiled } from "../compiled.js";
 import { checkDataset, checkWorkers } from "../validate.js";
 import type { Optimizer } from "./optimizers.js";
+import { mulberry32 } from "../random.js";
 
 export interface FitProgress {
   /** 1-based epoch and minibatch counters. */
@@ -107,16 +108,4 @@ function shuffle(order: Int32Array, random: () => number): void {
     order[i] = order[j]!;
     order[j] = t;
   }
-}
-
-/** mulberry32: a small seeded generator, so shuffles repeat from run to run. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -79,6 +79,9 @@ describe("toDot: the lecture's example o = (x + y)·sin(x)", () => {
     expect(() => toDot(f, { at: [1, 2], mode: "forward", wrt: "z" })).toThrow(/wrt "z" is not an input/);
     expect(() => toDot(f, { at: [1, 2], mode: "sideways" as "forward" })).toThrow(/mode must be/);
     expect(() => toDot(f, { at: [1, 2], mode: "reverse", output: 1 })).toThrow(/output index in \[0, 1\)/);
+    expect(() => toDot(f, { at: [1, 2], mode: "reverse", wrt: "x" })).toThrow(/wrt picks the input of forward mode/);
+    expect(() => toDot(f, { wrt: "x" })).toThrow(/wrt picks the input of forward mode/);
+    expect(() => toDot(f, { at: [1, 2], mode: "forward", output: 0 })).toThrow(/output picks the output of reverse mode/);
     expect(() => toDot({} as Compiled)).toThrow(/needs a compiled function/);
     f.dispose();
     expect(() => toDot(f)).toThrow(/disposed/);

@@ -43,6 +43,13 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
   if (!Number.isInteger(digits) || digits < 1 || digits > 17) {
     throw new RangeError(`tapegrad: toDot(): digits must be an integer from 1 to 17, got ${String(digits)}`);
   }
+  // Each option means something in one mode only: refuse it elsewhere rather than ignore it.
+  if (options.wrt !== undefined && mode !== "forward") {
+    throw new Error('tapegrad: toDot(): wrt picks the input of forward mode: pass mode: "forward" (reverse mode uses output)');
+  }
+  if (options.output !== undefined && mode === "forward") {
+    throw new Error('tapegrad: toDot(): output picks the output of reverse mode; forward mode shows ∂node/∂wrt for every node');
+  }
   const output = resolveOutput(tape, options.output, "toDot()");
   const wrt = mode === "forward" ? resolveInput(tape, options.wrt ?? 0, "toDot()") : 0;
   const num = (x: number): string => formatNumber(x, digits);

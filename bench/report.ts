@@ -146,6 +146,42 @@ export function summary(results: Results): string[] {
   return lines;
 }
 
+/** The part of README.md between these markers is written from results.json (readmeSection). */
+export const README_BEGIN = "<!-- bench:begin (written by bench/report.ts from bench/results.json; do not edit) -->";
+export const README_END = "<!-- bench:end -->";
+
+/** The README's benchmark figures: where they ran, the summary tables and the targets. */
+export function readmeSection(results: Results): string {
+  const m = results.machine;
+  const out = [
+    `Median time per evaluation (× the wasm engine's median; in the second table × the workload's baseline, in bold), ` +
+      `measured ${results.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, Node ${m.node}` +
+      (results.load !== undefined ? `, load average ${loadavg(results.load.before)} at the start (a shared machine: read ratios)` : "") +
+      ":",
+    "",
+    ...summary(results),
+  ];
+  const lines = targets(results);
+  if (lines.length > 0) {
+    out.push("", "Against the targets of issues 3, 4 and 5:", "", "| expectation | target | measured | |", "|---|---|---|---|");
+    for (const l of lines) out.push(`| ${l.join(" | ")} |`);
+  }
+  return out.join("\n");
+}
+
+/** README.md with its benchmark block replaced by readmeSection(results). */
+export function withReadmeSection(readme: string, results: Results): string {
+  const begin = readme.indexOf(README_BEGIN);
+  const end = readme.indexOf(README_END);
+  if (begin < 0 || end < begin) throw new Error("bench/report.ts: README.md has no benchmark markers");
+  return readme.slice(0, begin + README_BEGIN.length) + "\n" + readmeSection(results) + "\n" + readme.slice(end);
+}
+
+function writeReadme(results: Results): void {
+  const readme = here("../README.md");
+  writeFileSync(readme, withReadmeSection(readFileSync(readme, "utf8"), results));
+}
+
 export function renderMarkdown(results: Results): string {
   const m = results.machine;
   const out: string[] = [];
@@ -185,19 +221,21 @@ export function renderMarkdown(results: Results): string {
   return out.join("\n");
 }
 
-/** Re-renders RESULTS.md from results.json (after editing notes.md): `npx tsx bench/report.ts`. */
+/** Re-renders RESULTS.md and README's block from results.json (after editing notes.md): `npx tsx bench/report.ts`. */
 export function rerender(): void {
   const results = JSON.parse(readFileSync(here("./results.json"), "utf8")) as Results;
   writeFileSync(here("./RESULTS.md"), renderMarkdown(results));
+  writeReadme(results);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) rerender();
 
-/** Writes RESULTS.md and results.json beside this file; returns their paths. */
+/** Writes RESULTS.md and results.json beside this file and README's benchmark block; returns their paths. */
 export function writeReport(results: Results): string[] {
   const md = here("./RESULTS.md");
   const json = here("./results.json");
   writeFileSync(json, JSON.stringify(results, null, 2) + "\n");
   writeFileSync(md, renderMarkdown(results));
-  return [md, json];
+  writeReadme(results);
+  return [md, json, here("../README.md")];
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { opTableMarkdown } from "../scripts/op-table.js";
+import { withReadmeSection, type Results } from "../bench/report.js";
 import * as api from "../src/index.js";
 import { WASM_BASE64 } from "../src/wasm/bytes.js";
 
@@ -25,5 +26,10 @@ describe("README.md", () => {
 
   it("documents the commands a new user needs", () => {
     for (const command of ["npm ci", "npm test", "npm start"]) expect(readme).toContain(command);
+  });
+
+  it("shows the benchmark figures of bench/results.json, as bench/report.ts writes them", () => {
+    const results = JSON.parse(readFileSync(new URL("../bench/results.json", import.meta.url), "utf8")) as Results;
+    expect(readme).toBe(withReadmeSection(readme, results));
   });
 });

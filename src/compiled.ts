@@ -85,10 +85,11 @@ export class Compiled {
    */
   eval(x: ArrayLike<number>, out?: Float64Array): Float64Array;
   eval(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
-  eval(x: ArrayLike<number>, ...rest: unknown[]): Float64Array {
+  eval(x: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
     const engine = this.live("eval");
     checkNumbers(x, this.inputs, "eval(x): x");
-    const [data, out] = this.dataAndOut(rest, "eval");
+    const data = this.dataIn(a, b, "eval");
+    const out = this.outIn(a, b);
     const values = this.result(out, this.outputs, "eval");
     engine.eval(x, data, values);
     return values;
@@ -97,11 +98,12 @@ export class Compiled {
   /** The value of a scalar function at x and its gradient, by one reverse sweep. */
   grad(x: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
   grad(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
-  grad(x: ArrayLike<number>, ...rest: unknown[]): { value: number; grad: Float64Array } {
+  grad(x: ArrayLike<number>, a?: unknown, b?: unknown): { value: number; grad: Float64Array } {
     const engine = this.live("grad");
     this.scalarOnly("grad(x)");
     checkNumbers(x, this.inputs, "grad(x): x");
-    const [data, out] = this.dataAndOut(rest, "grad");
+    const data = this.dataIn(a, b, "grad");
+    const out = this.outIn(a, b);
     const grad = this.result(out, this.inputs, "grad");
     const value = engine.grad(x, data, grad);
     return { value, grad };
@@ -110,11 +112,12 @@ export class Compiled {
   /** Vector-Jacobian product uᵀJ at x (reverse mode), with the output values. */
   vjp(x: ArrayLike<number>, u: ArrayLike<number>, out?: Float64Array): { value: Float64Array; grad: Float64Array };
   vjp(x: ArrayLike<number>, u: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: Float64Array; grad: Float64Array };
-  vjp(x: ArrayLike<number>, u: ArrayLike<number>, ...rest: unknown[]): { value: Float64Array; grad: Float64Array } {
+  vjp(x: ArrayLike<number>, u: ArrayLike<number>, a?: unknown, b?: unknown): { value: Float64Array; grad: Float64Array } {
     const engine = this.live("vjp");
     checkNumbers(x, this.inputs, "vjp(x, u): x");
     checkNumbers(u, this.outputs, "vjp(x, u): u (one cotangent per output)");
-    const [data, out] = this.dataAndOut(rest, "vjp");
+    const data = this.dataIn(a, b, "vjp");
+    const out = this.outIn(a, b);
     const grad = this.result(out, this.inputs, "vjp");
     const value = new Float64Array(this.outputs);
     engine.vjp(x, data, u, value, grad);
@@ -124,11 +127,12 @@ export class Compiled {
   /** Jacobian-vector product J·v at x (forward mode): every output's directional derivative. */
   jvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): { value: Float64Array; tangent: Float64Array };
   jvp(x: ArrayLike<number>, v: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: Float64Array; tangent: Float64Array };
-  jvp(x: ArrayLike<number>, v: ArrayLike<number>, ...rest: unknown[]): { value: Float64Array; tangent: Float64Array } {
+  jvp(x: ArrayLike<number>, v: ArrayLike<number>, a?: unknown, b?: unknown): { value: Float64Array; tangent: Float64Array } {
     const engine = this.live("jvp");
     checkNumbers(x, this.inputs, "jvp(x, v): x");
     checkNumbers(v, this.inputs, "jvp(x, v): v (one tangent per input)");
-    const [data, out] = this.dataAndOut(rest, "jvp");
+    const data = this.dataIn(a, b, "jvp");
+    const out = this.outIn(a, b);
     const tangent = this.result(out, this.outputs, "jvp");
     const value = new Float64Array(this.outputs);
     engine.jvp(x, data, v, value, tangent);
@@ -203,12 +207,13 @@ export class Compiled {
    */
   hvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): Float64Array;
   hvp(x: ArrayLike<number>, v: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
-  hvp(x: ArrayLike<number>, v: ArrayLike<number>, ...rest: unknown[]): Float64Array {
+  hvp(x: ArrayLike<number>, v: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
     const engine = this.live("hvp");
     this.scalarOnly("hvp(x, v)");
     checkNumbers(x, this.inputs, "hvp(x, v): x");
     checkNumbers(v, this.inputs, "hvp(x, v): v (one entry per input)");
-    const [data, out] = this.dataAndOut(rest, "hvp");
+    const data = this.dataIn(a, b, "hvp");
+    const out = this.outIn(a, b);
     const result = this.result(out, this.inputs, "hvp");
     sweeps.hvp(engine, x, data, v, result);
     return result;
@@ -300,13 +305,21 @@ export class Compiled {
     this.dispose();
   }
 
-  /** Data vector and out array from the arguments after the fixed ones (see eval). */
-  private dataAndOut(rest: unknown[], method: string): [ArrayLike<number>, Float64Array | undefined] {
+  // The optional arguments after the fixed ones are (out?) without data inputs and (data, out?)
+  // with them (see eval). Two lookups instead of a rest array or a tuple: no allocation per call.
+
+  /** The data vector among the optional arguments a, b. */
+  private dataIn(a: unknown, b: unknown, method: string): ArrayLike<number> {
     if (this.data === 0) {
-      if (rest.length > 1) throw new Error(`tapegrad: ${method}(): this function has no data inputs, but a data vector was given`);
-      return [NO_DATA, rest[0] as Float64Array | undefined];
+      if (b !== undefined) throw new Error(`tapegrad: ${method}(): this function has no data inputs, but a data vector was given`);
+      return NO_DATA;
     }
-    return [this.dataArg(rest[0], method), rest[1] as Float64Array | undefined];
+    return this.dataArg(a, method);
+  }
+
+  /** The output array among the optional arguments a, b (checked by result()). */
+  private outIn(a: unknown, b: unknown): Float64Array | undefined {
+    return (this.data === 0 ? a : b) as Float64Array | undefined;
   }
 
   /** The data vector of one point: required (and checked) exactly when the function has data inputs. */

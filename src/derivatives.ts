@@ -7,6 +7,8 @@
 import type { Engine } from "./engine/engine.js";
 import { chooseMode, type JacobianMode } from "./mode.js";
 
+const UNIT = new Float64Array([1]);
+
 /** Forward mode along `count` directions (rows of V, n wide): T row l = J·v_l (m wide). */
 export function jvpMany(engine: Engine, m: number, x: ArrayLike<number>, data: ArrayLike<number>, V: ArrayLike<number>, count: number, values: Float64Array, T: Float64Array): void {
   engine.setPoint(x, data, values);
@@ -31,6 +33,16 @@ export function vjpMany(engine: Engine, n: number, x: ArrayLike<number>, data: A
 /** The m×n Jacobian, row-major, by the mode given or the one chooseMode() picks. */
 export function jacobian(engine: Engine, n: number, m: number, x: ArrayLike<number>, data: ArrayLike<number>, mode: JacobianMode | "auto", values: Float64Array, J: Float64Array): JacobianMode {
   const used = mode === "auto" ? chooseMode(n, m, engine.maxLanes) : mode;
+  // One column (n = 1) or one row (m = 1) is a single jvp or vjp: one combined sweep, where the
+  // block path below runs a forward sweep first and then the tangent or adjoint sweep.
+  if (used === "forward" && n === 1) {
+    engine.jvp(x, data, UNIT, values, J); // an m×1 matrix, row-major, is the column itself
+    return used;
+  }
+  if (used === "reverse" && m === 1) {
+    engine.vjp(x, data, UNIT, values, J);
+    return used;
+  }
   engine.setPoint(x, data, values);
   const K = engine.maxLanes;
   if (used === "reverse") {

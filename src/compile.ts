@@ -53,10 +53,7 @@ export function compile(
   }
   if (typeof fn !== "function") throw new TypeError(`tapegrad: compile() needs a function, got ${describe(fn)}`);
   checkOptions(options, "compile(fn, options)");
-  const engine = options.engine ?? "wasm";
-  if (engine !== "wasm" && engine !== "js") {
-    throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
-  }
+  const engine = engineOf(options);
   const vector = options.inputs !== undefined;
   if (vector && fn.length > 1) {
     throw new Error(
@@ -90,10 +87,7 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(`tapegrad: compile(spec, fn) needs an object { params, data } first, got ${describe(spec)}`);
   }
-  const engine = spec.engine ?? "wasm";
-  if (engine !== "wasm" && engine !== "js") {
-    throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
-  }
+  const engine = engineOf(spec);
   for (const key of ["params", "data"] as const) {
     const count = spec[key];
     if (!Number.isInteger(count) || count < 0) {
@@ -127,6 +121,14 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
     dataVectorName: declared?.[1] ?? "data",
   });
   return new Compiled(tape, engine);
+}
+
+function engineOf(options: CompileOptions): EngineName {
+  const engine = options.engine ?? "wasm";
+  if (engine !== "wasm" && engine !== "js") {
+    throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
+  }
+  return engine;
 }
 
 function outputNodes(trace: Trace, result: unknown): number[] {

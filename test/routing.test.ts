@@ -42,6 +42,26 @@ describe.each(ENGINES)("routing piecewise ops on the %s engine", (engine) => {
     expect(Array.from(g.hessian([0, 3]).data)).toEqual([0, 0, 0, 2]);
   });
 
+  it("an infinite adjoint reaching a piecewise op gives second derivatives exactly 0 (hessian, hvp)", () => {
+    // f = 10⁶⁰⁰·(piecewise-linear g): the adjoint at g's node is +∞, its Hessian is exactly 0.
+    // Routing passes ā and ȧ along; a second-order term ā·f_aa would be ∞·0 = NaN.
+    const big = (v: Var): Var => v.mul(1e300).mul(1e300);
+    const cases: Array<[string, (x: Var, y: Var) => Var, number[], number[]]> = [
+      ["relu above its kink", (x, _y) => big(relu(x)), [1, 3], [Infinity, 0]],
+      ["abs above 0", (x, _y) => big(abs(x)), [1, 3], [Infinity, 0]],
+      ["abs below 0", (x, _y) => big(abs(x)), [-1, 3], [-Infinity, 0]],
+      ["max", (x, y) => big(max(x, y)), [1, 3], [0, Infinity]],
+      ["min", (x, y) => big(min(x, y)), [1, 3], [Infinity, 0]],
+    ];
+    for (const [name, fn, at, grad] of cases) {
+      const f = compile(fn, { engine });
+      expect(Array.from(f.grad(at).grad), name).toEqual(grad);
+      expect(Array.from(f.hessian(at).data), name).toEqual([0, 0, 0, 0]);
+      expect(Array.from(f.hvp(at, [1, -1])), name).toEqual([0, 0]);
+      f.dispose();
+    }
+  });
+
   it("batches route too: the data point's infinite seed gives exactly 0 where not chosen", () => {
     const f = compile({ params: 2, data: 1, engine }, ([x, y]: Var[], [s]: Var[]) => abs(x!.mul(s!).mul(1e300)).add(relu(y!.mul(s!).mul(1e300))));
     // s = 1e300: both products have derivative ±∞ in their parameter; x = 0 and y < 0 choose nothing.

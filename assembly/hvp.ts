@@ -36,6 +36,7 @@ export function hvpLanes(
     let dbb: f64 = 0;
     let shape = UNARY;
     let to = ia;
+    let sign: f64 = 1; // COPY passes sign·ā and sign·ȧ: −1 for abs below 0
     const op = <i32>load<u8>(ops + <usize>i);
     if (op == K.OP_ADD) { da = 1; db = 1; shape = BINARY; }
     else if (op == K.OP_MUL) { da = y; db = x; dab = 1; shape = BINARY; }
@@ -52,7 +53,7 @@ export function hvpLanes(
     else if (op == K.OP_SIGMOID) { da = v * (1 - v); daa = da * (1 - 2 * v); }
     // relu and abs route (ops.ts `routes`): pass or negate ā and ȧ, never 0·lane; f_aa = 0.
     else if (op == K.OP_RELU) { if (x > 0) shape = COPY; else continue; }
-    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) da = -1; else continue; }
+    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) { shape = COPY; sign = -1; } else continue; }
     else if (op == K.OP_POWC) { da = powDx(x, y); daa = powDaa(x, y); }
     else if (op == K.OP_POW) {
       const ln = powLog(x, y);
@@ -93,9 +94,9 @@ export function hvpLanes(
         addLane(sa, l, term(da, laneAt(gd, l)) + c);
       }
     } else {
-      addF64(adj, to, g);
+      addF64(adj, to, sign * g);
       const st = sadj + <usize>to * stride;
-      for (let l = 0; l < k; l++) addLane(st, l, laneAt(gd, l));
+      for (let l = 0; l < k; l++) addLane(st, l, sign * laneAt(gd, l));
     }
   }
 }

@@ -310,11 +310,8 @@ export class Compiled {
 
   /** The data vector among the optional arguments a, b. */
   private dataIn(a: unknown, b: unknown, method: string): ArrayLike<number> {
-    if (this.data === 0) {
-      if (b !== undefined) throw new Error(`tapegrad: ${method}(): this function has no data inputs, but a data vector was given`);
-      return NO_DATA;
-    }
-    return this.dataArg(a, method);
+    // Without data inputs a second optional argument can only be a misplaced data vector.
+    return this.dataArg(this.data === 0 ? b : a, method);
   }
 
   /** The output array among the optional arguments a, b (checked by result()). */

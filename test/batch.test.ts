@@ -50,6 +50,32 @@ describe("data inputs", () => {
     }
   });
 
+  it("fill the output array passed after the data vector, in every per-call method", () => {
+    for (const engine of engines) {
+      const f = compile({ params: 2, data: 2, engine }, ([w, b], [x, y]) => square(w!.mul(x!).add(b!).sub(y!)));
+      const theta = [0.5, -1];
+      const point = [3, 0.25];
+      const r = 0.5 * 3 - 1 - 0.25;
+      const out1 = new Float64Array(1);
+      expect(f.eval(theta, point, out1)).toBe(out1);
+      expectClose(out1, [r * r]);
+      const out2 = new Float64Array(2);
+      expect(f.grad(theta, point, out2).grad).toBe(out2);
+      expectClose(out2, [2 * r * 3, 2 * r]);
+      const vjpOut = new Float64Array(2);
+      expect(f.vjp(theta, [3], point, vjpOut).grad).toBe(vjpOut);
+      expectClose(vjpOut, [6 * r * 3, 6 * r]);
+      const jvpOut = new Float64Array(1);
+      expect(f.jvp(theta, [1, 0], point, jvpOut).tangent).toBe(jvpOut);
+      expectClose(jvpOut, [2 * r * 3]);
+      const hvpOut = new Float64Array(2);
+      expect(f.hvp(theta, [1, 0], point, hvpOut)).toBe(hvpOut);
+      expectClose(hvpOut, [2 * 3 * 3, 2 * 3]); // ∇²L = 2·[x, 1]ᵀ[x, 1]
+      expect(() => f.grad(theta, point, new Float64Array(3))).toThrow(/output array for grad must have length 2/);
+      f.dispose();
+    }
+  });
+
   it("need their data vector, checked like any input", () => {
     const f = compile({ params: 1, data: 2 }, ([w], [x, y]) => w!.mul(x!).sub(y!));
     expect(() => f.eval([1])).toThrow(/2 data inputs/);

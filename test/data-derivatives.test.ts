@@ -33,6 +33,28 @@ describe.each(ENGINES)("derivatives with data inputs on the %s engine", (engine)
     expectClose(withData.vjpMany(theta, U, 2, point).grads, baked.vjpMany(theta, U, 2).grads, 1e-14, 1e-15);
   });
 
+  it("the one-row and one-column Jacobians (single jvp / vjp sweeps) read the data vector and give the values", () => {
+    scalarData.eval(theta, [5, 5]);
+    for (const mode of ["reverse"] as const) {
+      const J = scalarData.jacobian(theta, { mode, data: point });
+      const K = scalarBaked.jacobian(theta, { mode });
+      expect(J.mode).toBe("reverse");
+      expectClose(J.data, K.data, 1e-14, 1e-15);
+      expectClose(J.value, scalarBaked.eval(theta), 1e-14, 1e-15);
+    }
+    const column = compile({ params: 1, data: 2, engine }, ([w]: Var[], d: Var[]) => model([w!, w!], d));
+    const columnBaked = compile((w: Var) => model([w, w], point as unknown as Var[]), { engine });
+    column.eval([0.3], [5, 5]);
+    for (const mode of ["forward", "auto"] as const) {
+      const J = column.jacobian([0.3], { mode, data: point });
+      expect(J.mode).toBe("forward");
+      expectClose(J.data, columnBaked.jacfwd([0.3]).data, 1e-14, 1e-15);
+      expectClose(J.value, columnBaked.eval([0.3]), 1e-14, 1e-15);
+    }
+    column.dispose();
+    columnBaked.dispose();
+  });
+
   it("hvp and hessian read the data vector given", () => {
     scalarData.grad(theta, [5, 5]);
     expectClose(scalarData.hvp(theta, [1, -1], point), scalarBaked.hvp(theta, [1, -1]), 1e-14, 1e-15);

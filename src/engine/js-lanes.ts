@@ -118,7 +118,8 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const ia = a[i]!;
     const ib = b[i]!;
     const arity = ARITY[code]!;
-    const apply = ROUTES[code] ? route : term;
+    const routes = ROUTES[code]!;
+    const apply = routes ? route : term;
     if (code === OP.SELECT) {
       const to = val[ia]! > 0 ? a[ib]! : b[ib]!;
       adj[to] += g;
@@ -133,10 +134,13 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const daa = DAA[code]!(x, y, v);
     const pa = ia * k;
     adj[ia] += apply(da, g);
+    // A piecewise op's second partials are 0 and it routes: no ā·f_aa term, so an infinite ā
+    // there gives 0, not ∞·0 = NaN (assembly/hvp.ts copies or negates the lanes instead).
+    const second = g !== 0 && !routes;
     if (arity === 1) {
       for (let l = 0; l < k; l++) {
-        const second = g === 0 ? 0 : g * apply(daa, tan[pa + l]!);
-        sadj[pa + l] += apply(da, sadj[gd + l]!) + second;
+        const c = second ? g * term(daa, tan[pa + l]!) : 0;
+        sadj[pa + l] += apply(da, sadj[gd + l]!) + c;
       }
     } else {
       const db = DB[code]!(x, y, v);
@@ -148,8 +152,8 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
         const gl = sadj[gd + l]!;
         const ta = tan[pa + l]!;
         const tb = tan[pb + l]!;
-        const secondA = g === 0 ? 0 : g * (apply(daa, ta) + apply(dab, tb));
-        const secondB = g === 0 ? 0 : g * (apply(dab, ta) + apply(dbb, tb));
+        const secondA = second ? g * (term(daa, ta) + term(dab, tb)) : 0;
+        const secondB = second ? g * (term(dab, ta) + term(dbb, tb)) : 0;
         sadj[pa + l] += apply(da, gl) + secondA;
         sadj[pb + l] += apply(db, gl) + secondB;
       }

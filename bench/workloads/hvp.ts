@@ -9,6 +9,7 @@ import { uniform } from "../data.js";
 import { rosenbrockGrad, rosenbrockHvp } from "../contenders/hand.js";
 import { loadTf, copyInto, tidyAnswer } from "../contenders/tfjs.js";
 import type { Answer, Prepared, Workload } from "../types.js";
+import { timedGrad } from "../contenders/tapegrad.js";
 import { rosenbrockTape } from "./rosenbrock.js";
 
 const N = 1000;
@@ -82,17 +83,6 @@ export const hvp: Workload = {
         });
       return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: out.slice() }) };
     },
-    "wasm-grad": () => {
-      const f = make("wasm");
-      const grad = new Float64Array(N);
-      return {
-        run: () => void f.grad(x, grad),
-        answer: () => {
-          const { value, grad } = f.grad(x);
-          return { value, grad };
-        },
-        dispose: () => f.dispose(),
-      };
-    },
+    "wasm-grad": () => timedGrad(make("wasm"), x),
   },
 };

@@ -5,7 +5,7 @@ import { rosenbrockGrad } from "../contenders/hand.js";
 import { Value } from "../contenders/micrograd.js";
 import { timedGrad } from "../contenders/tapegrad.js";
 import { copyInto, loadTf, tidyAnswer } from "../contenders/tfjs.js";
-import type { Answer, Workload } from "../types.js";
+import type { Answer, Prepared, Workload } from "../types.js";
 
 /** Σᵢ 100·(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², recorded by tapegrad: 8 nodes per term. */
 export function rosenbrockTape(xs: Var[]): Var {
@@ -16,6 +16,27 @@ export function rosenbrockTape(xs: Var[]): Var {
     total = i === 0 ? term : term.add(total);
   }
   return total as Var;
+}
+
+/** TF.js's value + gradient of the same function at x (float32), as its users write it. */
+export async function tfRosenbrockGrad(x: Float64Array): Promise<Prepared> {
+  const n = x.length;
+  const tf = await loadTf();
+  const f = tf.valueAndGrad((v: import("@tensorflow/tfjs").Tensor) => {
+    const head = v.slice(0, n - 1);
+    const tail = v.slice(1, n - 1);
+    const t = tail.sub(head.square());
+    return t.square().mul(100).add(tf.scalar(1).sub(head).square()).sum();
+  });
+  const x32 = Float32Array.from(x);
+  const grad = new Float64Array(n);
+  const evaluate = (): Answer =>
+    tidyAnswer(tf, () => {
+      const { value, grad: g } = f(tf.tensor1d(x32));
+      copyInto(grad, 0, g.dataSync());
+      return { value: value.dataSync()[0]!, grad };
+    });
+  return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }) };
 }
 
 export function rosenbrock(n: number): Workload {
@@ -54,24 +75,7 @@ export function rosenbrock(n: number): Workload {
         };
         return { run: () => void evaluate(), answer: evaluate };
       },
-      tfjs: async () => {
-        const tf = await loadTf();
-        const f = tf.valueAndGrad((v: import("@tensorflow/tfjs").Tensor) => {
-          const head = v.slice(0, n - 1);
-          const tail = v.slice(1, n - 1);
-          const t = tail.sub(head.square());
-          return t.square().mul(100).add(tf.scalar(1).sub(head).square()).sum();
-        });
-        const x32 = Float32Array.from(x);
-        const grad = new Float64Array(n);
-        const evaluate = (): Answer =>
-          tidyAnswer(tf, () => {
-            const { value, grad: g } = f(tf.tensor1d(x32));
-            copyInto(grad, 0, g.dataSync());
-            return { value: value.dataSync()[0]!, grad };
-          });
-        return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }) };
-      },
+      tfjs: () => tfRosenbrockGrad(x),
     },
   };
 }

@@ -24,20 +24,26 @@ export function centralDiff(f: (x: number) => number, x: number, h = 1e-6): numb
   return (f(x + h) - f(x - h)) / (2 * h);
 }
 
-/** Gradient of f: Rⁿ → R by central differences, one coordinate at a time. */
-export function numericGradient(f: (x: Float64Array) => number, x: ArrayLike<number>, h = 1e-6): Float64Array {
-  const g = new Float64Array(x.length);
+/** m×n Jacobian of f by central differences of its values, one coordinate at a time, row-major. */
+export function numericJacobian(f: (x: Float64Array) => ArrayLike<number>, x: ArrayLike<number>, m: number, h = 1e-6): Float64Array {
+  const n = x.length;
+  const J = new Float64Array(m * n);
   const p = Float64Array.from(x);
-  for (let i = 0; i < x.length; i++) {
+  for (let i = 0; i < n; i++) {
     const xi = p[i]!;
     p[i] = xi + h;
-    const up = f(p);
+    const up = Float64Array.from(f(p));
     p[i] = xi - h;
     const down = f(p);
     p[i] = xi;
-    g[i] = (up - down) / (2 * h);
+    for (let j = 0; j < m; j++) J[j * n + i] = (up[j]! - down[j]!) / (2 * h);
   }
-  return g;
+  return J;
+}
+
+/** Gradient of f: Rⁿ → R by central differences (a 1×n Jacobian). */
+export function numericGradient(f: (x: Float64Array) => number, x: ArrayLike<number>, h = 1e-6): Float64Array {
+  return numericJacobian((p) => [f(p)], x, 1, h);
 }
 
 /** |a − b| ≤ atol + rtol·max(|a|, |b|), elementwise, with a message naming the index. */

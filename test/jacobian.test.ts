@@ -4,26 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile, exp, sin, tanh, type EngineName, type Var } from "../src/index.js";
-import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
+import { expectClose, numericJacobian, randomGraph, randomVector, rng } from "./helpers.js";
 
 const engines: EngineName[] = ["wasm", "js"];
-
-/** m×n Jacobian of f by central differences of its values, row-major. */
-function numericJacobian(f: (x: Float64Array) => Float64Array, x: ArrayLike<number>, m: number, h = 1e-6): Float64Array {
-  const n = x.length;
-  const J = new Float64Array(m * n);
-  const p = Float64Array.from(x);
-  for (let i = 0; i < n; i++) {
-    const xi = p[i]!;
-    p[i] = xi + h;
-    const up = f(p);
-    p[i] = xi - h;
-    const down = f(p);
-    p[i] = xi;
-    for (let j = 0; j < m; j++) J[j * n + i] = (up[j]! - down[j]!) / (2 * h);
-  }
-  return J;
-}
 
 describe.each(engines)("jacobian (%s engine)", (engine) => {
   it("R⁴ → R²: o₁ = (x + y)·sin(z), o₂ = exp(w)·x + tanh(y·z) — closed form, both modes", () => {

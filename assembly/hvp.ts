@@ -10,11 +10,8 @@
 // (lanes.ts), and a node with ā = 0 and every ȧ lane 0 is skipped.
 import * as K from "./opcodes";
 import { f64At, i32At, logDx, powDaa, powDx, powLog, addF64 } from "./rules";
-import { addLane, anyLane, laneAt, term } from "./lanes";
+import { addLane, anyLane, laneAt, term, BINARY, UNARY, COPY } from "./lanes";
 
-const BINARY = 2;
-const UNARY = 1;
-const COPY = 0;
 
 export function hvpLanes(
   n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize, adj: usize, sadj: usize, k: i32,

@@ -1,3 +1,5 @@
+import * as K from "./opcodes";
+import { i32At, logDx, powDx, powLog } from "./rules";
 // Helpers shared by the lane kernels (tangent_lanes.ts, reverse_lanes.ts, hvp.ts).
 // A node's k lanes are contiguous: lane l of node i lives at base + (i·k + l)·8.
 
@@ -23,4 +25,45 @@
 @inline export function anyLane(base: usize, k: i32): bool {
   for (let l = 0; l < k; l++) if (laneAt(base, l) != 0) return true;
   return false;
+}
+
+// How a node's lanes are formed from its operands' lanes (lanePartials sets `shape`).
+export const BINARY = 2; // da·(lanes of a) + db·(lanes of b)
+export const UNARY = 1; // da·(lanes of a)
+export const COPY = 0; // the lanes of `chosen` as they are (min, max, select, relu and abs above 0)
+export const ZERO = -1; // nothing: constants, comparisons, branches, relu and abs where they pass 0
+
+// The first-order partials of node (op; x = val[a], y = val[b], v = its value), shared by the
+// tangent and reverse lane sweeps; they mirror the op table's da/db (src/ops.ts). Returns the
+// shape; da (UNARY, BINARY), db (BINARY) and chosen (COPY) carry the rest out of the inlined
+// helper as module globals, each written only on the paths whose shape reads it (resetting them
+// all per node measured a few percent slower than the per-sweep copies this replaced).
+export let da: f64 = 0;
+export let db: f64 = 0;
+export let chosen: i32 = 0;
+
+@inline export function lanePartials(op: i32, x: f64, y: f64, v: f64, ia: i32, ib: i32, a: usize, b: usize): i32 {
+  if (op == K.OP_ADD) { da = 1; db = 1; return BINARY; }
+  else if (op == K.OP_MUL) { da = y; db = x; return BINARY; }
+  else if (op == K.OP_SUB) { da = 1; db = -1; return BINARY; }
+  else if (op == K.OP_SQUARE) { da = 2 * x; return UNARY; }
+  else if (op == K.OP_DIV) { da = 1 / y; db = -v / y; return BINARY; }
+  else if (op == K.OP_NEG) { da = -1; return UNARY; }
+  else if (op == K.OP_TANH) { da = 1 - v * v; return UNARY; }
+  else if (op == K.OP_EXP) { da = v; return UNARY; }
+  else if (op == K.OP_SIN) { da = Math.cos(x); return UNARY; }
+  else if (op == K.OP_COS) { da = -Math.sin(x); return UNARY; }
+  else if (op == K.OP_LOG) { da = logDx(x); return UNARY; }
+  else if (op == K.OP_SQRT) { da = 0.5 / v; return UNARY; }
+  else if (op == K.OP_SIGMOID) { da = v * (1 - v); return UNARY; }
+  // relu and abs route (ops.ts `routes`): copy or negate the chosen lanes, never 0·lane.
+  else if (op == K.OP_RELU) { chosen = ia; return x > 0 ? COPY : ZERO; }
+  else if (op == K.OP_ABS) { chosen = ia; if (x > 0) return COPY; if (x < 0) { da = -1; return UNARY; } return ZERO; }
+  else if (op == K.OP_POWC) { da = powDx(x, y); return UNARY; }
+  else if (op == K.OP_POW) { da = powDx(x, y); db = powLog(x, y) * v; return BINARY; }
+  else if (op == K.OP_TAN) { da = 1 + v * v; return UNARY; }
+  else if (op == K.OP_MIN) { chosen = x <= y ? ia : ib; return COPY; }
+  else if (op == K.OP_MAX) { chosen = x >= y ? ia : ib; return COPY; }
+  else if (op == K.OP_SELECT) { chosen = x > 0 ? i32At(a, ib) : i32At(b, ib); return COPY; }
+  return ZERO;
 }

@@ -6,8 +6,8 @@
 // Dispatch: each sweep branches on the op code with an if-chain ordered by how often ops occur
 // on real tapes (add, mul, sub, square first), not a switch. asc turns a dense switch into
 // br_table, one indirect jump, and the CPUs here mispredict it on any mix of ops: measured on
-// the Rosenbrock tape (n = 1000), forward 9.5 ns/node with br_table and 2.2 with the chain, whose
-// conditional branches the predictor learns. Keep the chain: don't fold it back into a switch.
+// the Rosenbrock tape (n = 1000), forward 9.4 ns/node with br_table and 2.2 with the chain, whose
+// conditional branches the predictor learns (`npx tsx bench/dispatch.ts` builds and times both). Keep the chain: don't fold it back into a switch.
 import { forward } from "./forward";
 import { reverse } from "./reverse";
 import { tangent } from "./tangent";

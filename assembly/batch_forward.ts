@@ -8,6 +8,7 @@
 import * as K from "./opcodes";
 import { i32At } from "./rules";
 import { exp2, sigmoid2, tanh2 } from "./simd_math";
+import * as JS from "./js_math";
 
 // Parameters (nodes below `inputs`) hold the same value in every lane: a product with one reads
 // it once and splats it instead of loading its lanes (the weights of a dense layer, mostly).
@@ -48,9 +49,9 @@ export function batchForward(n: i32, start: i32, inputs: i32, ops: usize, a: usi
     } else if (op == K.OP_EXP) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, exp2(v128.load(pa + o)));
     } else if (op == K.OP_SIN) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.sin(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, JS.sin(load<f64>(pa + o)));
     } else if (op == K.OP_COS) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.cos(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, JS.cos(load<f64>(pa + o)));
     } else if (op == K.OP_LOG) {
       for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.log(load<f64>(pa + o)));
     } else if (op == K.OP_SQRT) {
@@ -58,14 +59,14 @@ export function batchForward(n: i32, start: i32, inputs: i32, ops: usize, a: usi
     } else if (op == K.OP_SIGMOID) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, sigmoid2(v128.load(pa + o)));
     } else if (op == K.OP_RELU) {
-      // x where x > 0, else +0 (NaN > 0 is false, so relu(NaN) = 0 as in ops.ts)
-      for (let o: usize = 0; o < end; o += 16) { const x = v128.load(pa + o); v128.store(pv + o, v128.and(x, f64x2.gt(x, zero))); }
+      // +0 where x ≤ 0, else x (NaN ≤ 0 is false, so NaN stays NaN as in ops.ts)
+      for (let o: usize = 0; o < end; o += 16) { const x = v128.load(pa + o); v128.store(pv + o, v128.andnot(x, f64x2.le(x, zero))); }
     } else if (op == K.OP_ABS) {
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.abs(v128.load(pa + o)));
     } else if (op == K.OP_POWC || op == K.OP_POW) {
       for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.pow(load<f64>(pa + o), load<f64>(pb + o)));
     } else if (op == K.OP_TAN) {
-      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, Math.tan(load<f64>(pa + o)));
+      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, JS.tan(load<f64>(pa + o)));
     } else if (op == K.OP_MIN) {
       // f64x2.min, like Math.min: NaN if either is NaN, −0 below +0
       for (let o: usize = 0; o < end; o += 16) v128.store(pv + o, f64x2.min(v128.load(pa + o), v128.load(pb + o)));

@@ -1,15 +1,29 @@
 // Batched reverse sweep over `lanes` points per node (layout as in batch_forward.ts).
-// The single-point sweep skips a node whose adjoint is 0; here one lane may be 0 while its
-// neighbour is not, so each contribution is masked per lane instead: where g == 0 it adds
-// exactly +0, whatever the partial (an infinite or NaN partial on an unused path, an unchosen
-// select branch). add, sub and neg need no mask: ±g is already 0 there.
+// The zero rule (rules.ts zmul) per lane: a contribution is exactly +0 where the adjoint g or the
+// partial is exactly 0, whatever the other factor (an infinite or NaN partial on an unused path,
+// an infinite adjoint meeting a zero partial): see `zterm`. add, sub and neg need no mask: their
+// partials are ±1, and ±g is already 0 where g is. Partials are the expressions of lanes.ts, so
+// gradBatch equals grad point by point.
 //
 // Each node's adjoint lanes are zeroed right after they are used (they are hot in cache then),
 // so the sweep leaves adj[start …) all zero for the next block: cheaper than a memory.fill of
 // the whole n × stride region per block, which measured ~30% of a block's time. The caller
 // keeps the invariant: adj is all zero between blocks (leaves below `start` it clears itself).
 import * as K from "./opcodes";
-import { i32At, logDx, powDx, powLog } from "./rules";
+import { i32At, logDx, powDx, powLog, sqrtDx, zmul } from "./rules";
+import * as JS from "./js_math";
+
+/** g·partial in both lanes, exactly +0 in a lane where either factor is exactly 0. */
+@inline function zterm(g: v128, partial: v128): v128 {
+  const zero = f64x2.splat(0.0);
+  return v128.and(f64x2.mul(g, partial), v128.and(f64x2.ne(g, zero), f64x2.ne(partial, zero)));
+}
+
+/** All-ones in a lane where g is nonzero and a or b is NaN (neither branch of min/max taken). */
+@inline function nanOperand(g: v128, a: v128, b: v128): v128 {
+  const unordered = v128.or(f64x2.ne(a, a), f64x2.ne(b, b));
+  return v128.and(unordered, f64x2.ne(g, f64x2.splat(0.0)));
+}
 
 @inline function acc(p: usize, v: v128): void {
   v128.store(p, f64x2.add(v128.load(p), v));
@@ -34,6 +48,7 @@ export function batchReverse(
   const one = f64x2.splat(1.0);
   const two = f64x2.splat(2.0);
   const half = f64x2.splat(0.5);
+  const k_nan = f64x2.splat(NaN);
   for (let i = n - 1; i >= start; i--) {
     const op = <i32>load<u8>(ops + <usize>i);
     const pg = adj + <usize>i * row;
@@ -65,9 +80,8 @@ export function batchReverse(
       let sum = zero;
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const m = f64x2.ne(g, zero);
-        sum = f64x2.add(sum, v128.and(f64x2.mul(g, v128.load(pb + o)), m));
-        acc(qb + o, v128.and(f64x2.mul(g, x), m));
+        sum = f64x2.add(sum, zterm(g, v128.load(pb + o)));
+        acc(qb + o, zterm(g, x));
       }
       accSum(qa, sum);
     } else if (op == K.OP_MUL && reduce && ib < inputs && ia != ib) {
@@ -75,19 +89,15 @@ export function batchReverse(
       let sum = zero;
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const m = f64x2.ne(g, zero);
-        acc(qa + o, v128.and(f64x2.mul(g, y), m));
-        sum = f64x2.add(sum, v128.and(f64x2.mul(g, v128.load(pa + o)), m));
+        acc(qa + o, zterm(g, y));
+        sum = f64x2.add(sum, zterm(g, v128.load(pa + o)));
       }
       accSum(qb, sum);
     } else if (op == K.OP_MUL) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const m = f64x2.ne(g, zero);
-        const x = v128.load(pa + o);
-        const y = v128.load(pb + o);
-        acc(qa + o, v128.and(f64x2.mul(g, y), m));
-        acc(qb + o, v128.and(f64x2.mul(g, x), m));
+        acc(qa + o, zterm(g, v128.load(pb + o)));
+        acc(qb + o, zterm(g, v128.load(pa + o)));
       }
     } else if (op == K.OP_SUB) {
       for (let o: usize = 0; o < end; o += 16) {
@@ -98,16 +108,14 @@ export function batchReverse(
     } else if (op == K.OP_SQUARE) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        acc(qa + o, v128.and(f64x2.mul(g, f64x2.mul(two, v128.load(pa + o))), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, f64x2.mul(two, v128.load(pa + o))));
       }
     } else if (op == K.OP_DIV) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const m = f64x2.ne(g, zero);
         const y = v128.load(pb + o);
-        const ga = f64x2.div(g, y);
-        acc(qa + o, v128.and(ga, m));
-        acc(qb + o, v128.and(f64x2.neg(f64x2.mul(ga, v128.load(pv + o))), m));
+        acc(qa + o, zterm(g, f64x2.div(one, y)));
+        acc(qb + o, zterm(g, f64x2.div(f64x2.neg(v128.load(pv + o)), y)));
       }
     } else if (op == K.OP_NEG) {
       for (let o: usize = 0; o < end; o += 16) v128.store(qa + o, f64x2.sub(v128.load(qa + o), v128.load(pg + o)));
@@ -115,43 +123,49 @@ export function batchReverse(
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
         const v = v128.load(pv + o);
-        acc(qa + o, v128.and(f64x2.mul(g, f64x2.sub(one, f64x2.mul(v, v))), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, f64x2.sub(one, f64x2.mul(v, v))));
       }
     } else if (op == K.OP_EXP) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        acc(qa + o, v128.and(f64x2.mul(g, v128.load(pv + o)), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, v128.load(pv + o)));
       }
     } else if (op == K.OP_SIN) {
-      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + g * Math.cos(load<f64>(pa + o))); }
+      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + zmul(JS.cos(load<f64>(pa + o)), g)); }
     } else if (op == K.OP_COS) {
-      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) - g * Math.sin(load<f64>(pa + o))); }
+      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + zmul(-JS.sin(load<f64>(pa + o)), g)); }
     } else if (op == K.OP_LOG) {
-      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + g * logDx(load<f64>(pa + o))); }
+      for (let o: usize = 0; o < end; o += 8) { const g = load<f64>(pg + o); if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + zmul(logDx(load<f64>(pa + o)), g)); }
     } else if (op == K.OP_SQRT) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        acc(qa + o, v128.and(f64x2.mul(g, f64x2.div(half, v128.load(pv + o))), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, f64x2.div(half, f64x2.abs(v128.load(pv + o))))); // sqrtDx: +∞ at ±0
       }
     } else if (op == K.OP_SIGMOID) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
         const v = v128.load(pv + o);
-        acc(qa + o, v128.and(f64x2.mul(g, f64x2.mul(v, f64x2.sub(one, v))), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, f64x2.mul(v, f64x2.sub(one, v))));
       }
     } else if (op == K.OP_RELU) {
-      for (let o: usize = 0; o < end; o += 16) acc(qa + o, v128.and(v128.load(pg + o), f64x2.gt(v128.load(pa + o), zero)));
+      // g where x > 0, NaN where x is NaN (and g ≠ 0), else nothing
+      for (let o: usize = 0; o < end; o += 16) {
+        const g = v128.load(pg + o);
+        const x = v128.load(pa + o);
+        const nan = v128.and(f64x2.ne(x, x), f64x2.ne(g, zero));
+        acc(qa + o, v128.or(v128.and(g, f64x2.gt(x, zero)), v128.and(k_nan, nan)));
+      }
     } else if (op == K.OP_ABS) {
-      // abs routes (ops.ts `routes`): ±g to the operand, nothing at 0 — never 0·g.
+      // abs routes (ops.ts `routes`): ±g to the operand, nothing at 0 — never 0·g; NaN for NaN.
       for (let o: usize = 0; o < end; o += 8) {
         const g = load<f64>(pg + o);
         const x = load<f64>(pa + o);
-        if (g != 0 && x != 0 && x == x) store<f64>(qa + o, load<f64>(qa + o) + (x > 0 ? g : -g));
+        if (g != 0 && x != 0) store<f64>(qa + o, load<f64>(qa + o) + (x > 0 ? g : x < 0 ? -g : NaN));
       }
     } else if (op == K.OP_POWC) {
       for (let o: usize = 0; o < end; o += 8) {
         const g = load<f64>(pg + o);
-        if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + g * powDx(load<f64>(pa + o), load<f64>(pb + o)));
+        if (g != 0) store<f64>(qa + o, load<f64>(qa + o) + zmul(powDx(load<f64>(pa + o), load<f64>(pb + o)), g));
       }
     } else if (op == K.OP_POW) {
       for (let o: usize = 0; o < end; o += 8) {
@@ -159,29 +173,34 @@ export function batchReverse(
         if (g == 0) continue;
         const x = load<f64>(pa + o);
         const y = load<f64>(pb + o);
-        store<f64>(qa + o, load<f64>(qa + o) + g * powDx(x, y));
-        store<f64>(qb + o, load<f64>(qb + o) + g * powLog(x, y) * load<f64>(pv + o));
+        store<f64>(qa + o, load<f64>(qa + o) + zmul(powDx(x, y), g));
+        store<f64>(qb + o, load<f64>(qb + o) + zmul(powLog(x, y) * load<f64>(pv + o), g));
       }
     } else if (op == K.OP_TAN) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
         const v = v128.load(pv + o);
-        acc(qa + o, v128.and(f64x2.mul(g, f64x2.add(one, f64x2.mul(v, v))), f64x2.ne(g, zero)));
+        acc(qa + o, zterm(g, f64x2.add(one, f64x2.mul(v, v))));
       }
     } else if (op == K.OP_MIN) {
-      // ties go to the first operand (ops.ts): a gets g where x <= y, b elsewhere (NaN included)
+      // ties go to the first operand (ops.ts): a gets g where x <= y, b where x > y, and both
+      // get NaN where either is NaN
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const first = f64x2.le(v128.load(pa + o), v128.load(pb + o));
-        acc(qa + o, v128.and(g, first));
-        acc(qb + o, v128.andnot(g, first));
+        const x = v128.load(pa + o);
+        const y = v128.load(pb + o);
+        const nan = v128.and(k_nan, nanOperand(g, x, y));
+        acc(qa + o, v128.or(v128.and(g, f64x2.le(x, y)), nan));
+        acc(qb + o, v128.or(v128.and(g, f64x2.gt(x, y)), nan));
       }
     } else if (op == K.OP_MAX) {
       for (let o: usize = 0; o < end; o += 16) {
         const g = v128.load(pg + o);
-        const first = f64x2.ge(v128.load(pa + o), v128.load(pb + o));
-        acc(qa + o, v128.and(g, first));
-        acc(qb + o, v128.andnot(g, first));
+        const x = v128.load(pa + o);
+        const y = v128.load(pb + o);
+        const nan = v128.and(k_nan, nanOperand(g, x, y));
+        acc(qa + o, v128.or(v128.and(g, f64x2.ge(x, y)), nan));
+        acc(qb + o, v128.or(v128.and(g, f64x2.lt(x, y)), nan));
       }
     } else if (op == K.OP_SELECT) {
       const qt = adj + <usize>i32At(a, ib) * row;

@@ -6,10 +6,12 @@
 //   ā_a += ā_i·f_a                      ȧ_a += ȧ_i·f_a + ā_i·(f_aa·ṫ_a + f_ab·ṫ_b)
 //   ā_b += ā_i·f_b                      ȧ_b += ȧ_i·f_b + ā_i·(f_ab·ṫ_a + f_bb·ṫ_b)
 // Seeded with ā = 1 at the output and ȧ = 0, the inputs end with ā = ∇f and ȧ_l = ∇²f·v_l.
-// The second-order terms mirror daa/dab/dbb in src/ops.ts. Zero terms contribute exactly 0
-// (lanes.ts), and a node with ā = 0 and every ȧ lane 0 is skipped.
+// The second-order terms mirror daa/dab/dbb in src/ops.ts; the first-order partials are the
+// expressions of lanes.ts. Every product follows the zero rule (rules.ts zmul, lanes.ts term),
+// the ā·(f_aa·ṫ_a + f_ab·ṫ_b) term included, and a node with ā = 0 and every ȧ lane 0 is skipped.
 import * as K from "./opcodes";
-import { f64At, i32At, logDx, powDaa, powDx, powLog, addF64 } from "./rules";
+import { f64At, i32At, logDaa, logDx, powDaa, powDx, powLog, sqrtDaa, sqrtDx, addF64 } from "./rules";
+import * as JS from "./js_math";
 import { addLane, anyLane, laneAt, term, BINARY, UNARY, COPY } from "./lanes";
 
 
@@ -43,14 +45,20 @@ export function hvpLanes(
     else if (op == K.OP_NEG) da = -1;
     else if (op == K.OP_TANH) { da = 1 - v * v; daa = -2 * v * da; }
     else if (op == K.OP_EXP) { da = v; daa = v; }
-    else if (op == K.OP_SIN) { da = Math.cos(x); daa = -v; }
-    else if (op == K.OP_COS) { da = -Math.sin(x); daa = -v; }
-    else if (op == K.OP_LOG) { da = logDx(x); daa = x < 0 ? NaN : -1 / (x * x); }
-    else if (op == K.OP_SQRT) { da = 0.5 / v; daa = -0.25 / (v * v * v); }
+    else if (op == K.OP_SIN) { da = JS.cos(x); daa = -v; }
+    else if (op == K.OP_COS) { da = -JS.sin(x); daa = -v; }
+    else if (op == K.OP_LOG) { da = logDx(x); daa = logDaa(x); }
+    else if (op == K.OP_SQRT) { da = sqrtDx(v); daa = sqrtDaa(v); }
     else if (op == K.OP_SIGMOID) { da = v * (1 - v); daa = da * (1 - 2 * v); }
     // relu and abs route (ops.ts `routes`): pass or negate ā and ȧ, never 0·lane; f_aa = 0.
-    else if (op == K.OP_RELU) { if (x > 0) shape = COPY; else continue; }
-    else if (op == K.OP_ABS) { if (x > 0) shape = COPY; else if (x < 0) { shape = COPY; sign = -1; } else continue; }
+    // A NaN operand gets the partial NaN (NaN in, NaN out).
+    else if (op == K.OP_RELU) { if (x > 0) shape = COPY; else if (x <= 0) continue; else da = NaN; }
+    else if (op == K.OP_ABS) {
+      if (x > 0) shape = COPY;
+      else if (x < 0) { shape = COPY; sign = -1; }
+      else if (x == 0) continue;
+      else da = NaN;
+    }
     else if (op == K.OP_POWC) { da = powDx(x, y); daa = powDaa(x, y); }
     else if (op == K.OP_POW) {
       const ln = powLog(x, y);
@@ -62,14 +70,18 @@ export function hvpLanes(
       shape = BINARY;
     }
     else if (op == K.OP_TAN) { da = 1 + v * v; daa = 2 * v * da; }
-    else if (op == K.OP_MIN) { shape = COPY; to = x <= y ? ia : ib; }
-    else if (op == K.OP_MAX) { shape = COPY; to = x >= y ? ia : ib; }
+    // Ties go to the first operand; a NaN in either makes both partials NaN.
+    else if (op == K.OP_MIN) {
+      if (x <= y) shape = COPY; else if (x > y) { shape = COPY; to = ib; } else { da = NaN; db = NaN; shape = BINARY; }
+    }
+    else if (op == K.OP_MAX) {
+      if (x >= y) shape = COPY; else if (x < y) { shape = COPY; to = ib; } else { da = NaN; db = NaN; shape = BINARY; }
+    }
     else if (op == K.OP_SELECT) { shape = COPY; to = x > 0 ? i32At(a, ib) : i32At(b, ib); }
     else continue; // constants, comparisons and branches pass nothing back
 
     const ta = tan + <usize>ia * stride;
     const sa = sadj + <usize>ia * stride;
-    const live = g != 0; // ā_i = 0: no second-order term, whatever f_aa
     if (shape == BINARY) {
       addF64(adj, ia, term(da, g));
       addF64(adj, ib, term(db, g));
@@ -79,15 +91,15 @@ export function hvpLanes(
         const gl = laneAt(gd, l);
         const tal = laneAt(ta, l);
         const tbl = laneAt(tb, l);
-        const ca = select<f64>(g * (term(daa, tal) + term(dab, tbl)), 0, live);
-        const cb = select<f64>(g * (term(dab, tal) + term(dbb, tbl)), 0, live);
+        const ca = term(g, term(daa, tal) + term(dab, tbl));
+        const cb = term(g, term(dab, tal) + term(dbb, tbl));
         addLane(sa, l, term(da, gl) + ca);
         addLane(sb, l, term(db, gl) + cb);
       }
     } else if (shape == UNARY) {
       addF64(adj, ia, term(da, g));
       for (let l = 0; l < k; l++) {
-        const c = select<f64>(g * term(daa, laneAt(ta, l)), 0, live);
+        const c = term(g, term(daa, laneAt(ta, l)));
         addLane(sa, l, term(da, laneAt(gd, l)) + c);
       }
     } else {

@@ -1,13 +1,15 @@
 import * as K from "./opcodes";
-import { i32At, logDx, powDx, powLog } from "./rules";
-// Helpers shared by the lane kernels (tangent_lanes.ts, reverse_lanes.ts, hvp.ts).
+import { i32At, logDx, powDx, powLog, sqrtDx } from "./rules";
+import * as JS from "./js_math";
+// Helpers shared by the lane kernels (tangent_lanes.ts, reverse_lanes.ts, hvp.ts) and the
+// single-direction tangent sweep (tangent.ts), so that jvp and a Jacobian's lanes compute every
+// partial with the same formula and agree bit for bit.
 // A node's k lanes are contiguous: lane l of node i lives at base + (i·k + l)·8.
 
-// A zero tangent or adjoint contributes exactly 0, whatever the partial: no path from a seeded
-// direction runs through it, so an infinite or NaN partial there adds nothing (the rule of the
-// single-lane sweeps). wasm `select` keeps this branch-free inside the lane loops.
+// The zero rule (rules.ts zmul): exactly 0 when the partial or the tangent/adjoint is exactly 0,
+// even if the other is ±∞ or NaN. wasm `select` keeps it branch-free inside the lane loops.
 @inline export function term(partial: f64, t: f64): f64 {
-  return select<f64>(0, partial * t, t == 0);
+  return select<f64>(0, partial * t, partial == 0 || t == 0);
 }
 
 @inline export function laneAt(base: usize, l: i32): f64 {
@@ -51,19 +53,36 @@ export let chosen: i32 = 0;
   else if (op == K.OP_NEG) { da = -1; return UNARY; }
   else if (op == K.OP_TANH) { da = 1 - v * v; return UNARY; }
   else if (op == K.OP_EXP) { da = v; return UNARY; }
-  else if (op == K.OP_SIN) { da = Math.cos(x); return UNARY; }
-  else if (op == K.OP_COS) { da = -Math.sin(x); return UNARY; }
+  else if (op == K.OP_SIN) { da = JS.cos(x); return UNARY; }
+  else if (op == K.OP_COS) { da = -JS.sin(x); return UNARY; }
   else if (op == K.OP_LOG) { da = logDx(x); return UNARY; }
-  else if (op == K.OP_SQRT) { da = 0.5 / v; return UNARY; }
+  else if (op == K.OP_SQRT) { da = sqrtDx(v); return UNARY; }
   else if (op == K.OP_SIGMOID) { da = v * (1 - v); return UNARY; }
-  // relu and abs route (ops.ts `routes`): copy or negate the chosen lanes, never 0·lane.
-  else if (op == K.OP_RELU) { chosen = ia; return x > 0 ? COPY : ZERO; }
-  else if (op == K.OP_ABS) { chosen = ia; if (x > 0) return COPY; if (x < 0) { da = -1; return UNARY; } return ZERO; }
+  // The piecewise ops route (ops.ts `routes`): copy or negate the chosen lanes. A NaN operand
+  // takes neither branch and gets the partial NaN (NaN in, NaN out).
+  else if (op == K.OP_RELU) { chosen = ia; if (x > 0) return COPY; if (x <= 0) return ZERO; da = NaN; return UNARY; }
+  else if (op == K.OP_ABS) {
+    chosen = ia;
+    if (x > 0) return COPY;
+    if (x < 0) { da = -1; return UNARY; }
+    if (x == 0) return ZERO;
+    da = NaN;
+    return UNARY;
+  }
   else if (op == K.OP_POWC) { da = powDx(x, y); return UNARY; }
   else if (op == K.OP_POW) { da = powDx(x, y); db = powLog(x, y) * v; return BINARY; }
   else if (op == K.OP_TAN) { da = 1 + v * v; return UNARY; }
-  else if (op == K.OP_MIN) { chosen = x <= y ? ia : ib; return COPY; }
-  else if (op == K.OP_MAX) { chosen = x >= y ? ia : ib; return COPY; }
+  // Ties go to the first operand; a NaN in either: both partials NaN.
+  else if (op == K.OP_MIN) {
+    if (x <= y) { chosen = ia; return COPY; }
+    if (x > y) { chosen = ib; return COPY; }
+    da = NaN; db = NaN; return BINARY;
+  }
+  else if (op == K.OP_MAX) {
+    if (x >= y) { chosen = ia; return COPY; }
+    if (x < y) { chosen = ib; return COPY; }
+    da = NaN; db = NaN; return BINARY;
+  }
   else if (op == K.OP_SELECT) { chosen = x > 0 ? i32At(a, ib) : i32At(b, ib); return COPY; }
   return ZERO;
 }

@@ -1,6 +1,14 @@
 // Local partial derivatives shared by the sweeps: the few rules longer than one expression.
 // Each mirrors the rule of the same name in src/ops.ts; edge cases are documented there.
 
+// The zero rule, in every sweep of both engines (src/ops.ts `zmul`): a partial times a tangent
+// or adjoint is exactly 0 when either factor is exactly 0, even if the other is ±∞ or NaN. A path
+// with a zero factor contributes nothing (CppAD's azmul, made symmetric), so forward, reverse,
+// lanes, hvp and batches agree where a partial is infinite (sqrt at 0) or NaN (an unused branch).
+@inline export function zmul(partial: f64, t: f64): f64 {
+  return partial == 0 || t == 0 ? 0 : partial * t;
+}
+
 // d(x^y)/dx = y·x^(y−1), and 0 when y = 0 (the derivative of the constant 1, not 0·∞ at x = 0).
 @inline export function powDx(x: f64, y: f64): f64 {
   return y == 0 ? 0 : y * Math.pow(x, y - 1);
@@ -16,13 +24,25 @@
   return x > 0 ? Math.log(x) : x == 0 && y > 0 ? 0 : NaN;
 }
 
-// d(log x)/dx = 1/x, NaN where log itself is NaN (x < 0).
+// d(log x)/dx = 1/x, NaN where log itself is NaN (x < 0); +∞ at both +0 and −0 (|x|).
 @inline export function logDx(x: f64): f64 {
-  return x < 0 ? NaN : 1 / x;
+  return x < 0 ? NaN : 1 / Math.abs(x);
 }
 
-@inline export function absDx(x: f64): f64 {
-  return x > 0 ? 1 : x < 0 ? -1 : 0;
+// d(sqrt x)/dx = 1/(2√x) from the value v = √x: +∞ at both +0 and −0 (√−0 = −0, hence |v|).
+@inline export function sqrtDx(v: f64): f64 {
+  return 0.5 / Math.abs(v);
+}
+
+// d²(sqrt x)/dx² = −1/(4·x^(3/2)) from v = √x: −∞ at ±0.
+@inline export function sqrtDaa(v: f64): f64 {
+  const s = Math.abs(v);
+  return -0.25 / (s * s * s);
+}
+
+// d²(log x)/dx² = −1/x², NaN for x < 0.
+@inline export function logDaa(x: f64): f64 {
+  return x < 0 ? NaN : -1 / (x * x);
 }
 
 @inline export function sigmoid(x: f64): f64 {

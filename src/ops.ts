@@ -11,7 +11,17 @@
  * value (so exp' = v and tanh' = 1 - v² reuse work). Unary ops ignore `b`.
  *
  * Edge cases are part of each rule and documented beside it (`edge`). Throughout: NaN in, NaN
- * out; infinite partials follow IEEE arithmetic (so 0 · ∞ = NaN in a sum of paths).
+ * out — the piecewise ops included: a NaN operand has value NaN and partials NaN.
+ *
+ * Derivative semantics, one rule for every sweep of both engines and for explain(): a partial
+ * times a tangent or adjoint is exactly 0 when either factor is exactly 0, even if the other is
+ * ±∞ or NaN (`zmul`; CppAD's azmul, made symmetric). So a path whose product of partials has an
+ * exact zero factor contributes exactly 0, and forward mode, reverse mode, lanes, Hessian-vector
+ * products and batches agree where a partial is infinite (sqrt or log at 0) or NaN (an unused
+ * branch). Where the modes can still differ: paths that cancel exactly before they meet an
+ * infinite partial — sqrt(x − x) at any x: forward mode sums the tangents 1 − 1 = 0 before
+ * multiplying by sqrt'(0) = ∞ and gives 0; reverse mode passes ∞ back along both paths and meets
+ * ∞ − ∞ = NaN.
  */
 
 /**
@@ -37,7 +47,8 @@ export interface OpRule {
    * True for the piecewise ops (relu, abs, min, max), whose partials are selections (0 or ±1):
    * every sweep passes a derivative to the chosen operand (negated for abs below 0) instead of
    * multiplying by the partial, so an infinite tangent or adjoint stays ±∞ there and gives
-   * exactly 0 to the operand not chosen — never 0·∞ = NaN. select routes the same way.
+   * exactly 0 to the operand not chosen — never 0·∞ = NaN. select routes the same way. In forward
+   * mode a chosen operand's tangent is copied as it is (−0 included), as every sweep does.
    */
   readonly routes: boolean;
   /** The value and first derivatives in math notation, for documentation. */
@@ -45,6 +56,12 @@ export interface OpRule {
   /** What the op does at its edge points. */
   readonly edge: string;
 }
+
+/**
+ * The zero rule: partial · t, but exactly 0 when either factor is exactly 0 (even if the other is
+ * ±∞ or NaN). Every sweep multiplies a local partial by a derivative through this rule.
+ */
+export const zmul = (partial: number, t: number): number => (partial === 0 || t === 0 ? 0 : partial * t);
 
 const zero = (): number => 0;
 const one = (): number => 1;
@@ -179,15 +196,15 @@ export const OPS: readonly OpRule[] = [
   }),
   op(OP.LOG, "log", "unary", { math: "ln a; ∂a = 1/a",
     value: (a) => Math.log(a),
-    da: (a) => (a < 0 ? NaN : 1 / a),
+    da: (a) => (a < 0 ? NaN : 1 / Math.abs(a)),
     daa: (a) => (a < 0 ? NaN : -1 / (a * a)),
-    edge: "log(0) = −∞ with derivative +∞; for a < 0 value and derivative are NaN.",
+    edge: "log(±0) = −∞ with derivative +∞ (at −0 too); for a < 0 value and derivative are NaN.",
   }),
   op(OP.SQRT, "sqrt", "unary", { math: "√a; ∂a = 1/(2√a)",
     value: (a) => Math.sqrt(a),
-    da: (_a, _b, v) => 0.5 / v,
-    daa: (_a, _b, v) => -0.25 / (v * v * v),
-    edge: "sqrt(0) = 0 with derivative +∞; for a < 0 value and derivative are NaN.",
+    da: (_a, _b, v) => 0.5 / Math.abs(v),
+    daa: (_a, _b, v) => -0.25 / (Math.abs(v) * Math.abs(v) * Math.abs(v)),
+    edge: "sqrt(±0) = ±0 with derivative +∞ (at −0 too); for a < 0 value and derivative are NaN.",
   }),
   op(OP.SQUARE, "square", "unary", { math: "a²; ∂a = 2a", value: (a) => a * a, da: (a) => 2 * a, daa: () => 2 }),
   op(OP.TANH, "tanh", "unary", { math: "tanh a; ∂a = 1 − tanh² a",
@@ -203,26 +220,26 @@ export const OPS: readonly OpRule[] = [
     edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
   op(OP.RELU, "relu", "unary", { routes: true, math: "max(a, 0); ∂a = 1 if a > 0 else 0",
-    value: (a) => (a > 0 ? a : 0),
-    da: (a) => (a > 0 ? 1 : 0),
-    edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use). relu(NaN) = 0: NaN > 0 is false.",
+    value: (a) => (a <= 0 ? 0 : a),
+    da: (a) => (a > 0 ? 1 : a <= 0 ? 0 : NaN),
+    edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use); relu(−0) = +0. relu(NaN) = NaN with derivative NaN.",
   }),
   op(OP.ABS, "abs", "unary", { routes: true, math: "|a|; ∂a = sign a",
     value: (a) => Math.abs(a),
-    da: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
-    edge: "abs'(0) = 0 (Stan's convention); abs'(NaN) = 0, with value NaN.",
+    da: (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN),
+    edge: "abs'(0) = 0 (Stan's convention); abs(NaN) = NaN with derivative NaN.",
   }),
   op(OP.MIN, "min", "binary", { routes: true, math: "min(a, b); ∂ = 1 to the smaller",
     value: (a, b) => Math.min(a, b),
-    da: (a, b) => (a <= b ? 1 : 0),
-    db: (a, b) => (a <= b ? 0 : 1),
-    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
+    da: (a, b) => (a <= b ? 1 : a > b ? 0 : NaN),
+    db: (a, b) => (a <= b ? 0 : a > b ? 1 : NaN),
+    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either: value and both partials NaN.",
   }),
   op(OP.MAX, "max", "binary", { routes: true, math: "max(a, b); ∂ = 1 to the larger",
     value: (a, b) => Math.max(a, b),
-    da: (a, b) => (a >= b ? 1 : 0),
-    db: (a, b) => (a >= b ? 0 : 1),
-    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either gives NaN.",
+    da: (a, b) => (a >= b ? 1 : a < b ? 0 : NaN),
+    db: (a, b) => (a >= b ? 0 : a < b ? 1 : NaN),
+    edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either: value and both partials NaN.",
   }),
 
   op(OP.LT, "lt", "compare", { math: "a < b ? 1 : 0", value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),

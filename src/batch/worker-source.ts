@@ -6,6 +6,8 @@
  * src/engine/wasm-batch.ts, and answers each job — θ plus a slice of the dataset — with the
  * slice's loss sum and gradient sum from the batchSumGrad kernel.
  */
+import { MATH_IMPORTS } from "../wasm/imports.js";
+
 export const WORKER_SOURCE = String.raw`
 "use strict";
 const port = typeof require === "function" ? require("node:worker_threads").parentPort : self;
@@ -19,7 +21,9 @@ function ensure(bytes) {
 }
 
 function init(m) {
-  k = new WebAssembly.Instance(m.module, {}).exports;
+  const math = {};
+  for (const name of ${JSON.stringify(MATH_IMPORTS)}) math[name] = Math[name];
+  k = new WebAssembly.Instance(m.module, { math }).exports;
   const n = m.op.length;
   const S = m.stride;
   let p = align(k.heapBase());
@@ -35,19 +39,19 @@ function init(m) {
   ensure(p);
   const buffer = k.memory.buffer;
   new Uint8Array(buffer).set(m.op, L.op);
-  new Int32Array(buffer).set(m.a, L.a >> 2);
-  new Int32Array(buffer).set(m.b, L.b >> 2);
+  new Int32Array(buffer).set(m.a, L.a / 4);
+  new Int32Array(buffer).set(m.b, L.b / 4);
   const f64 = new Float64Array(buffer);
   for (let i = 0; i < n; i++) {
-    if (m.op[i] === m.constCode) f64.fill(m.constants[m.a[i]], (L.val >> 3) + i * S, (L.val >> 3) + (i + 1) * S);
+    if (m.op[i] === m.constCode) f64.fill(m.constants[m.a[i]], (L.val / 8) + i * S, (L.val / 8) + (i + 1) * S);
   }
 }
 
 function sumGrad(m) {
   ensure(L.rows + 8 * m.rows.length);
   const f64 = new Float64Array(k.memory.buffer);
-  f64.set(m.theta, L.theta >> 3);
-  f64.set(m.rows, L.rows >> 3);
+  f64.set(m.theta, L.theta / 8);
+  f64.set(m.rows, L.rows / 8);
   const total = k.batchSumGrad(L.n, L.start, L.inputs, L.d, L.op, L.a, L.b, L.val, L.adj, L.S,
     L.theta, L.rows, m.count, L.out0, L.gsum);
   const grad = new Float64Array(k.memory.buffer, L.gsum, L.inputs).slice();

@@ -1,10 +1,10 @@
 /**
  * The TypeScript engine's lane sweeps, straight from the op table (ops.ts): k tangents, k
  * cotangents, or k second-order adjoints per pass, lane l of node i at index i·k + l — the same
- * layout and rules as assembly/tangent_lanes.ts, reverse_lanes.ts and hvp.ts. A zero tangent or
- * adjoint contributes exactly 0 whatever the partial, as in the single-lane sweeps.
+ * layout and rules as assembly/tangent_lanes.ts, reverse_lanes.ts and hvp.ts. Every product of
+ * a partial and a tangent or adjoint follows the zero rule (ops.ts `zmul`).
  */
-import { OP, OPS } from "../ops.js";
+import { OP, OPS, zmul } from "../ops.js";
 
 const DA = OPS.map((r) => r.da);
 const DB = OPS.map((r) => r.db);
@@ -16,9 +16,31 @@ const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 :
 
 const ROUTES = OPS.map((r) => r.routes);
 
-const term = (partial: number, t: number): number => (t === 0 ? 0 : partial * t);
-/** The term of a piecewise op (ops.ts `routes`): a 0 partial passes exactly 0, even of an infinity. */
-const route = (partial: number, t: number): number => (t === 0 || partial === 0 ? 0 : partial * t);
+const term = zmul;
+
+/** How a node's tangent is formed from its operands' (see `forwardShape`). */
+export const GENERAL = 0; // term(da, t_a) + term(db, t_b)
+export const COPY_A = 1; // t_a as it is
+export const COPY_B = 2; // t_b as it is
+
+/**
+ * A piecewise op (ops.ts `routes`) whose partials select one operand passes that operand's tangent
+ * on as it is, −0 included — as the wasm sweeps do (assembly/lanes.ts COPY) — so both engines'
+ * forward modes agree to the sign of zero. Everything else, a NaN partial included, is GENERAL.
+ */
+export function forwardShape(routes: boolean, arity: number, da: number, db: number): number {
+  if (!routes) return GENERAL;
+  if (da === 1 && (arity === 1 || db === 0)) return COPY_A;
+  if (arity === 2 && db === 1 && da === 0) return COPY_B;
+  return GENERAL;
+}
+
+/** The tangent of one node from its operands' tangents, given its shape and partials. */
+export function tangentOf(shape: number, arity: number, da: number, db: number, ta: number, tb: number): number {
+  if (shape === COPY_A) return ta;
+  if (shape === COPY_B) return tb;
+  return arity === 1 ? term(da, ta) : term(da, ta) + term(db, tb);
+}
 
 /** The tape arrays and the stored values a lane sweep reads. */
 export interface LaneTape {
@@ -40,7 +62,6 @@ export function tangentLanes(t: LaneTape, tan: Float64Array, k: number): void {
     const ib = b[i]!;
     const out = i * k;
     const arity = ARITY[code]!;
-    const apply = ROUTES[code] ? route : term;
     if (code === OP.SELECT) {
       const from = (val[ia]! > 0 ? a[ib]! : b[ib]!) * k;
       for (let l = 0; l < k; l++) tan[out + l] = tan[from + l]!;
@@ -51,14 +72,11 @@ export function tangentLanes(t: LaneTape, tan: Float64Array, k: number): void {
       const y = val[ib]!;
       const v = val[i]!;
       const da = DA[code]!(x, y, v);
+      const db = arity === 2 ? DB[code]!(x, y, v) : 0;
+      const shape = forwardShape(ROUTES[code]!, arity, da, db);
       const pa = ia * k;
-      if (arity === 1) {
-        for (let l = 0; l < k; l++) tan[out + l] = apply(da, tan[pa + l]!);
-      } else {
-        const db = DB[code]!(x, y, v);
-        const pb = ib * k;
-        for (let l = 0; l < k; l++) tan[out + l] = apply(da, tan[pa + l]!) + apply(db, tan[pb + l]!);
-      }
+      const pb = ib * k;
+      for (let l = 0; l < k; l++) tan[out + l] = tangentOf(shape, arity, da, db, tan[pa + l]!, tan[pb + l]!);
     }
   }
 }
@@ -75,7 +93,6 @@ export function reverseLanes(t: LaneTape, adj: Float64Array, k: number): void {
     const ia = a[i]!;
     const ib = b[i]!;
     const arity = ARITY[code]!;
-    const apply = ROUTES[code] ? route : term;
     if (code === OP.SELECT) {
       const to = (val[ia]! > 0 ? a[ib]! : b[ib]!) * k;
       for (let l = 0; l < k; l++) adj[to + l] += adj[g + l]!;
@@ -88,14 +105,14 @@ export function reverseLanes(t: LaneTape, adj: Float64Array, k: number): void {
     const da = DA[code]!(x, y, v);
     const pa = ia * k;
     if (arity === 1) {
-      for (let l = 0; l < k; l++) adj[pa + l] += apply(da, adj[g + l]!);
+      for (let l = 0; l < k; l++) adj[pa + l] += term(da, adj[g + l]!);
     } else {
       const db = DB[code]!(x, y, v);
       const pb = ib * k;
       for (let l = 0; l < k; l++) {
         const gl = adj[g + l]!;
-        adj[pa + l] += apply(da, gl);
-        adj[pb + l] += apply(db, gl);
+        adj[pa + l] += term(da, gl);
+        adj[pb + l] += term(db, gl);
       }
     }
   }
@@ -119,7 +136,6 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const ib = b[i]!;
     const arity = ARITY[code]!;
     const routes = ROUTES[code]!;
-    const apply = routes ? route : term;
     if (code === OP.SELECT) {
       const to = val[ia]! > 0 ? a[ib]! : b[ib]!;
       adj[to] += g;
@@ -133,29 +149,29 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const da = DA[code]!(x, y, v);
     const daa = DAA[code]!(x, y, v);
     const pa = ia * k;
-    adj[ia] += apply(da, g);
-    // A piecewise op's second partials are 0 and it routes: no ā·f_aa term, so an infinite ā
-    // there gives 0, not ∞·0 = NaN (assembly/hvp.ts copies or negates the lanes instead).
+    adj[ia] += term(da, g);
+    // A piecewise op's second partials are 0 and it routes: no ā·f_aa term (assembly/hvp.ts
+    // copies or negates the lanes instead); elsewhere ā·(…) follows the zero rule too.
     const second = g !== 0 && !routes;
     if (arity === 1) {
       for (let l = 0; l < k; l++) {
-        const c = second ? g * term(daa, tan[pa + l]!) : 0;
-        sadj[pa + l] += apply(da, sadj[gd + l]!) + c;
+        const c = second ? term(g, term(daa, tan[pa + l]!)) : 0;
+        sadj[pa + l] += term(da, sadj[gd + l]!) + c;
       }
     } else {
       const db = DB[code]!(x, y, v);
       const dab = DAB[code]!(x, y, v);
       const dbb = DBB[code]!(x, y, v);
       const pb = ib * k;
-      adj[ib] += apply(db, g);
+      adj[ib] += term(db, g);
       for (let l = 0; l < k; l++) {
         const gl = sadj[gd + l]!;
         const ta = tan[pa + l]!;
         const tb = tan[pb + l]!;
-        const secondA = second ? g * (term(daa, ta) + term(dab, tb)) : 0;
-        const secondB = second ? g * (term(dab, ta) + term(dbb, tb)) : 0;
-        sadj[pa + l] += apply(da, gl) + secondA;
-        sadj[pb + l] += apply(db, gl) + secondB;
+        const secondA = second ? term(g, term(daa, ta) + term(dab, tb)) : 0;
+        const secondB = second ? term(g, term(dab, ta) + term(dbb, tb)) : 0;
+        sadj[pa + l] += term(da, gl) + secondA;
+        sadj[pb + l] += term(db, gl) + secondB;
       }
     }
   }

@@ -2,13 +2,14 @@
  * The TypeScript engine: the same tape, interpreted in plain TypeScript straight from the op
  * table (ops.ts) — the reference the WebAssembly kernels are tested against, a fallback, and the
  * benchmark baseline. add, sub, mul and square, most of any tape, are inlined in the value and
- * adjoint sweeps; every other op calls its rule from the table. Same conventions as assembly/: zero adjoints are skipped in reverse, zero
- * tangent terms contribute exactly 0 in forward mode.
+ * adjoint sweeps; every other op calls its rule from the table. Same conventions as assembly/:
+ * zero adjoints are skipped in reverse, and every product of a partial and a tangent or adjoint
+ * follows the zero rule (ops.ts `zmul`).
  */
-import { OP, OPS } from "../ops.js";
+import { OP, OPS, zmul } from "../ops.js";
 import type { Tape } from "../tape.js";
 import type { Engine } from "./engine.js";
-import { hvpLanes, reverseLanes, tangentLanes, type LaneTape } from "./js-lanes.js";
+import { forwardShape, hvpLanes, reverseLanes, tangentLanes, tangentOf, type LaneTape } from "./js-lanes.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 
 const VALUE = OPS.map((r) => r.value);
@@ -211,8 +212,8 @@ export class JsEngine implements Engine {
       switch (code) {
         case OP.ADD: adj[ia] += g; adj[ib] += g; break;
         case OP.SUB: adj[ia] += g; adj[ib] -= g; break;
-        case OP.MUL: adj[ia] += g * val[ib]; adj[ib] += g * val[ia]; break;
-        case OP.SQUARE: adj[ia] += 2 * g * val[ia]; break;
+        case OP.MUL: adj[ia] += zmul(val[ib], g); adj[ib] += zmul(val[ia], g); break;
+        case OP.SQUARE: adj[ia] += zmul(2 * val[ia], g); break;
         case OP.SELECT: adj[val[ia] > 0 ? a[ib] : b[ib]] += g; break;
         default: {
           const arity = ARITY[code];
@@ -220,13 +221,9 @@ export class JsEngine implements Engine {
           const x = val[ia];
           const y = val[ib];
           const v = val[i];
-          const da = DA[code](x, y, v);
-          // Piecewise ops route the adjoint to the chosen operand: a 0 partial adds nothing (ops.ts).
-          if (!ROUTES[code] || da !== 0) adj[ia] += g * da;
-          if (arity === 2) {
-            const db = DB[code](x, y, v);
-            if (!ROUTES[code] || db !== 0) adj[ib] += g * db;
-          }
+          // The zero rule also routes the piecewise ops: a 0 partial passes exactly 0 (ops.ts).
+          adj[ia] += zmul(DA[code](x, y, v), g);
+          if (arity === 2) adj[ib] += zmul(DB[code](x, y, v), g);
         }
       }
     }
@@ -253,17 +250,14 @@ export class JsEngine implements Engine {
         default: {
           const v = (val[i] = VALUE[code](x, y));
           const arity = ARITY[code];
-          let t = 0;
-          const routes = ROUTES[code];
-          if (arity > 0 && tx !== 0) {
-            const da = DA[code](x, y, v);
-            if (!routes || da !== 0) t += tx * da;
+          if (arity === 0) {
+            tan[i] = 0;
+            break;
           }
-          if (arity === 2 && ty !== 0) {
-            const db = DB[code](x, y, v);
-            if (!routes || db !== 0) t += ty * db;
-          }
-          tan[i] = t;
+          // The same shapes and products as the lane sweep (js-lanes.ts), so jvp equals a column.
+          const da = DA[code](x, y, v);
+          const db = arity === 2 ? DB[code](x, y, v) : 0;
+          tan[i] = tangentOf(forwardShape(ROUTES[code], arity, da, db), arity, da, db, tx, ty);
         }
       }
     }

@@ -62,10 +62,10 @@ export class WasmBatch {
     this.theta = this.adj + lanesBytes;
     this.gsum = this.theta + thetaBytes;
     const f64 = heap.f64;
-    f64.fill(0, this.val >> 3, (this.val + this.bytes) >> 3);
+    f64.fill(0, this.val / 8, (this.val + this.bytes) / 8);
     for (let i = 0; i < n; i++) {
       if (tape.op[i] !== OP.CONST) continue;
-      const from = (this.val >> 3) + i * stride;
+      const from = (this.val / 8) + i * stride;
       f64.fill(tape.constants[tape.a[i]], from, from + stride);
     }
   }
@@ -77,7 +77,7 @@ export class WasmBatch {
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
       this.stride, this.theta, rowsPtr, count, this.out0, this.gsum,
     );
-    grad.set(this.heap.f64.subarray(this.gsum >> 3, (this.gsum >> 3) + this.inputs));
+    grad.set(this.heap.f64.subarray(this.gsum / 8, (this.gsum / 8) + this.inputs));
     return total;
   }
 
@@ -91,8 +91,8 @@ export class WasmBatch {
       this.stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr,
     );
     const f64 = this.heap.f64;
-    values.set(f64.subarray(valuesPtr >> 3, (valuesPtr >> 3) + count));
-    grads.set(f64.subarray(gradsPtr >> 3, (gradsPtr >> 3) + count * this.inputs));
+    values.set(f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count));
+    grads.set(f64.subarray(gradsPtr / 8, (gradsPtr / 8) + count * this.inputs));
   }
 
   /** Per point: the m outputs into values[k·m …]. */
@@ -103,7 +103,7 @@ export class WasmBatch {
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val,
       this.stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr,
     );
-    values.set(this.heap.f64.subarray(valuesPtr >> 3, (valuesPtr >> 3) + count * this.m));
+    values.set(this.heap.f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count * this.m));
   }
 
   dispose(): void {
@@ -125,8 +125,8 @@ export class WasmBatch {
       this.scratchBytes = size;
     }
     const f64 = this.heap.f64; // current: taken after any alloc
-    f64.set(theta, this.theta >> 3);
-    f64.set(rows, this.scratch >> 3);
+    f64.set(theta, this.theta / 8);
+    f64.set(rows, this.scratch / 8);
     return this.scratch;
   }
 }

@@ -18,6 +18,8 @@
  *
  * Views of memory are
  * taken from the heap at each call, never kept: any allocation may grow memory and detach them.
+ * Byte addresses become view indices by division (`ptr / 8`), never by `>> 3`: a signed shift
+ * turns every address past 2 GiB negative, and `>>>` wraps the end address 2³² to 0.
  */
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
@@ -76,15 +78,26 @@ export class WasmEngine implements Engine {
     this.b = this.a + 4 * n;
     this.op = this.b + 4 * n;
     this.maxLanes = laneCount(n);
+    try {
+      this.writeTape(tape);
+    } catch (error) {
+      heap.release(this.block); // a failed compile leaks nothing
+      this.block = -1;
+      throw error;
+    }
+  }
 
+  /** Copies the tape into the block and writes the constants into their value slots. */
+  private writeTape(tape: Tape): void {
+    const n = this.n;
     // The heap's views are current right after alloc.
-    const { f64, i32, u8 } = heap;
+    const { f64, i32, u8 } = this.heap;
     u8.set(tape.op, this.op);
-    i32.set(tape.a, this.a >> 2);
-    i32.set(tape.b, this.b >> 2);
-    i32.set(tape.outputs, this.outs >> 2);
-    const val = this.val >> 3;
-    f64.fill(0, val, (this.der >> 3) + n);
+    i32.set(tape.a, this.a / 4);
+    i32.set(tape.b, this.b / 4);
+    i32.set(tape.outputs, this.outs / 4);
+    const val = this.val / 8;
+    f64.fill(0, val, (this.der / 8) + n);
     // Locals, not property loads: this loop runs once per node of every compiled tape.
     const { op, a, constants } = tape;
     for (let i = 0; i < n; i++) {
@@ -94,18 +107,18 @@ export class WasmEngine implements Engine {
 
   private load(x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
     const f64 = this.heap.f64;
-    const base = this.val >> 3;
+    const base = this.val / 8;
     // TypedArray.set from a plain array is slow for a few elements: measured ~25% of a seed grad.
     if (x.length < 64) for (let i = 0; i < x.length; i++) f64[base + i] = x[i]!;
     else f64.set(x, base);
-    if (data.length > 0) f64.set(data, (this.val >> 3) + this.inputs);
+    if (data.length > 0) f64.set(data, (this.val / 8) + this.inputs);
     return f64;
   }
 
   private gatherValues(f64: Float64Array, values: Float64Array): void {
     const i32 = this.heap.i32;
-    const outs = this.outs >> 2;
-    const val = this.val >> 3;
+    const outs = this.outs / 4;
+    const val = this.val / 8;
     for (let j = 0; j < this.m; j++) values[j] = f64[val + i32[outs + j]];
   }
 
@@ -118,26 +131,26 @@ export class WasmEngine implements Engine {
   grad(x: ArrayLike<number>, data: ArrayLike<number>, grad: Float64Array): number {
     const f64 = this.load(x, data);
     const value = this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
-    copyOut(f64, this.der >> 3, grad);
+    copyOut(f64, this.der / 8, grad);
     return value;
   }
 
   vjp(x: ArrayLike<number>, data: ArrayLike<number>, u: ArrayLike<number>, values: Float64Array, grad: Float64Array): void {
     const f64 = this.load(x, data);
-    f64.set(u, this.u >> 3);
+    f64.set(u, this.u / 8);
     this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
     this.gatherValues(f64, values);
-    copyOut(f64, this.der >> 3, grad);
+    copyOut(f64, this.der / 8, grad);
   }
 
   jvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, values: Float64Array, tangents: Float64Array): void {
     const f64 = this.load(x, data);
-    f64.set(v, this.der >> 3);
+    f64.set(v, this.der / 8);
     this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
     this.gatherValues(f64, values);
     const i32 = this.heap.i32;
-    const outs = this.outs >> 2;
-    const der = this.der >> 3;
+    const outs = this.outs / 4;
+    const der = this.der / 8;
     for (let j = 0; j < this.m; j++) tangents[j] = f64[der + i32[outs + j]];
   }
 
@@ -152,22 +165,22 @@ export class WasmEngine implements Engine {
     this.seedTangentLanes(tan, k, V, first);
     if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
     else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
-    gatherOutputLanes(this.heap.f64, tan >> 3, k, this.outputs(), T);
+    gatherOutputLanes(this.heap.f64, tan / 8, k, this.outputs(), T);
   }
 
   cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void {
     const adj = this.laneBlock(k);
-    seedCotangents(this.heap.f64, adj >> 3, k, this.n, this.outputs(), U, first);
+    seedCotangents(this.heap.f64, adj / 8, k, this.n, this.outputs(), U, first);
     if (k === 1) this.k.reverse(this.n, this.start, this.op, this.a, this.b, this.val, adj);
     else this.k.reverseLanes(this.n, this.start, this.op, this.a, this.b, this.val, adj, k);
-    gatherInputLanes(this.heap.f64, adj >> 3, k, this.inputs, G, offset);
+    gatherInputLanes(this.heap.f64, adj / 8, k, this.inputs, G, offset);
   }
 
   hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number {
     this.load(x, data);
     // With k = 1 the tangent kernel computes values and tangents in one sweep: no setPoint needed.
     this.hvpBlock(v, 0, 1, hv, 0);
-    return this.heap.f64[(this.val >> 3) + this.out0]!;
+    return this.heap.f64[(this.val / 8) + this.out0]!;
   }
 
   hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void {
@@ -178,11 +191,11 @@ export class WasmEngine implements Engine {
     this.seedTangentLanes(tan, k, V, first);
     if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
     else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
-    f64.fill(0, sadj >> 3, (sadj >> 3) + this.n * k);
-    f64.fill(0, adj >> 3, (adj >> 3) + this.n);
-    f64[(adj >> 3) + this.out0] = 1;
+    f64.fill(0, sadj / 8, (sadj / 8) + this.n * k);
+    f64.fill(0, adj / 8, (adj / 8) + this.n);
+    f64[(adj / 8) + this.out0] = 1;
     this.k.hvpLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, adj, sadj, k);
-    gatherInputLanes(f64, sadj >> 3, k, this.inputs, H, offset);
+    gatherInputLanes(f64, sadj / 8, k, this.inputs, H, offset);
   }
 
   /**
@@ -191,13 +204,13 @@ export class WasmEngine implements Engine {
    */
   private seedTangentLanes(tan: number, k: number, V: ArrayLike<number> | null, first: number): void {
     const f64 = this.heap.f64;
-    if (k === 1) f64.fill(0, tan >> 3, (tan >> 3) + this.n);
-    seedTangents(f64, tan >> 3, k, this.inputs, this.start, V, first);
+    if (k === 1) f64.fill(0, tan / 8, (tan / 8) + this.n);
+    seedTangents(f64, tan / 8, k, this.inputs, this.start, V, first);
   }
 
   /** The output node indices (a view of memory: use it before any allocation). */
   private outputs(): Int32Array {
-    return this.heap.i32.subarray(this.outs >> 2, (this.outs >> 2) + this.m);
+    return this.heap.i32.subarray(this.outs / 4, (this.outs / 4) + this.m);
   }
 
   /** The lane block's address, (re)allocated for at least k lanes; views must be re-read after. */

@@ -13,7 +13,7 @@ import { edgePartial, formatNumber, graphOf, nodeValues, type GraphEdge } from "
 import { expression, nameOf } from "./names.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
 import { dataName, inputName, type Tape } from "../tape.js";
-import { OP } from "../ops.js";
+import { OP, zmul } from "../ops.js";
 
 /** Paths explain() lists by default before refusing. */
 export const DEFAULT_MAX_PATHS = 10_000;
@@ -38,7 +38,7 @@ export interface ExplainedPath {
   readonly names: readonly string[];
   /** partials[k] = ∂nodes[k+1]/∂nodes[k], the label of the k-th edge. */
   readonly partials: readonly number[];
-  /** The product of the partials (exactly 0 when a factor is 0, as the engines skip zeros). */
+  /** The product of the partials: exactly 0 when a factor is 0, even beside an ∞ (the zero rule). */
   readonly product: number;
 }
 
@@ -130,14 +130,13 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   };
   const pathOf = (edges: readonly GraphEdge[]): ExplainedPath => {
     const down = edges.map((edge) => edgePartial(tape, edge, val));
-    // Multiply from the output down, as a reverse sweep does, stopping at the first zero.
+    // Multiply from the output down, as a reverse sweep does. The zero rule (ops.ts zmul): a
+    // path with an exact zero factor contributes exactly 0, even past an infinite partial; and a
+    // product that underflows to 0 stops there, as the sweep skips a zero adjoint.
     let product = 1;
     for (const partial of down) {
-      product *= partial;
-      if (product === 0) {
-        product = 0;
-        break;
-      }
+      product = zmul(partial, product);
+      if (product === 0) break;
     }
     const nodes = [wrt, ...edges.map((edge) => edge.to).reverse()];
     return { nodes, names: nodes.map((node) => nameOf(tape, node)), partials: down.reverse(), product };

@@ -14,7 +14,7 @@
  * in-edges (condition, if-true, if-false). Edges that never carry derivative (a comparison's
  * operands, a select's condition, powc's constant exponent) are marked `derivative: false`.
  */
-import { OP, opRule } from "../ops.js";
+import { OP, opRule, zmul } from "../ops.js";
 import { dataName, inputName, type Tape } from "../tape.js";
 
 export interface GraphEdge {
@@ -121,7 +121,7 @@ export function nodeTangents(graph: Graph, val: Float64Array, v: ArrayLike<numbe
     let t = 0;
     for (const edge of graph.inEdges[node]!) {
       const dt = tan[edge.from]!;
-      if (dt !== 0 && edge.derivative) t += dt * edgePartial(tape, edge, val);
+      if (edge.derivative) t += zmul(edgePartial(tape, edge, val), dt);
     }
     if (node >= tape.inputs) tan[node] = t;
   }
@@ -138,7 +138,7 @@ export function nodeAdjoints(graph: Graph, val: Float64Array, u: ArrayLike<numbe
     const g = adj[node]!;
     if (g === 0) continue;
     for (const edge of graph.inEdges[node]!) {
-      if (edge.derivative) adj[edge.from]! += g * edgePartial(tape, edge, val);
+      if (edge.derivative) adj[edge.from]! += zmul(edgePartial(tape, edge, val), g);
     }
   }
   return adj;

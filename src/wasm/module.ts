@@ -6,6 +6,7 @@
  */
 import { instantiateSync } from "@assemblyscript/loader";
 import { WASM_BASE64 } from "./bytes.js";
+import { kernelImports } from "./imports.js";
 
 /** The raw exports of assembly/index.ts. Pointers are byte addresses in `memory`. */
 export interface Kernels {
@@ -59,7 +60,7 @@ export function wasmModule(): WebAssembly.Module {
 }
 
 function wasmInstance(): WebAssembly.Instance {
-  if (instance === null) instance = instantiateSync(wasmModule(), {}).instance;
+  if (instance === null) instance = instantiateSync(wasmModule(), kernelImports()).instance;
   return instance;
 }
 

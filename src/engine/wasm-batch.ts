@@ -61,11 +61,23 @@ export class WasmBatch {
     this.adj = this.val + lanesBytes;
     this.theta = this.adj + lanesBytes;
     this.gsum = this.theta + thetaBytes;
-    const f64 = heap.f64;
+    try {
+      this.writeConstants(tape);
+    } catch (error) {
+      heap.release(this.block); // nothing leaks on a failure
+      this.block = -1;
+      throw error;
+    }
+  }
+
+  /** Zeroes the block and fills every lane of each constant node with its value. */
+  private writeConstants(tape: Tape): void {
+    const f64 = this.heap.f64;
+    const stride = this.stride;
     f64.fill(0, this.val / 8, (this.val + this.bytes) / 8);
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.n; i++) {
       if (tape.op[i] !== OP.CONST) continue;
-      const from = (this.val / 8) + i * stride;
+      const from = this.val / 8 + i * stride;
       f64.fill(tape.constants[tape.a[i]], from, from + stride);
     }
   }

@@ -3,7 +3,7 @@
  * on the tape), and the tape a compiled function exposes cannot change what it computes.
  */
 import { describe, expect, it } from "vitest";
-import { compile, explain, gt, parse, select, sum, toDot, type Var } from "../src/index.js";
+import { compile, explain, gt, OP, parse, select, sin, square, sum, toDot, type Var } from "../src/index.js";
 
 describe("a comparison no output uses (a JS if / ?: / && on a variable)", () => {
   it("refuses ?: on a comparison, naming it", () => {
@@ -60,5 +60,72 @@ describe("a comparison no output uses (a JS if / ?: / && on a variable)", () => 
     const f = parse("select(gt(x, 0), x, -x)");
     expect(f.eval([-2])[0]).toBe(2);
     expect(parse("lt(x, y)").eval([1, 2])[0]).toBe(1);
+  });
+});
+
+describe("f.tape is a copy for reading: editing it changes nothing", () => {
+  type Model = ReturnType<typeof compile>;
+  const model = (engine: "wasm" | "js"): Model =>
+    compile(
+      { params: 2, data: 2, names: ["w", "b"], dataNames: ["x", "y"], engine },
+      ([w, b], [x, y]) => square(w!.mul(x!).add(b!).sub(y!)).mul(0.5).add(sin(w!).mul(3)),
+    );
+  const theta = [0.7, -0.2];
+  const point = [1.5, 2];
+  const dataset = Float64Array.from({ length: 2 * 64 }, (_, i) => Math.sin(i) * 2);
+
+  /** Every result the function gives, and what toDot and explain print, by name. */
+  async function everything(f: Model, workers: boolean): Promise<Record<string, unknown>> {
+    const results: Record<string, unknown> = {
+      eval: Array.from(f.eval(theta, point)),
+      grad: f.grad(theta, point),
+      jvp: f.jvp(theta, [1, -1], point),
+      hessian: f.hessian(theta, point),
+      evalBatch: Array.from(f.evalBatch(theta, dataset)),
+      gradBatch: f.gradBatch(theta, dataset),
+      meanGrad: f.meanGrad(theta, dataset),
+      toDotAt: toDot(f, { at: theta, data: point, mode: "reverse" }),
+      toDot: toDot(f),
+      explain: String(explain(f, { at: theta, data: point, wrt: "w" })),
+    };
+    if (workers) results.meanGradWorkers = await f.meanGrad(theta, dataset, { workers: 2 });
+    return results;
+  }
+
+  const edits: Array<[string, (tape: Model["tape"]) => void]> = [
+    ["constants", (tape) => tape.constants.fill(99)],
+    ["op", (tape) => tape.op.fill(OP.DIV, tape.inputs + tape.data)],
+    ["a", (tape) => tape.a.fill(1 << 30)],
+    ["b", (tape) => tape.b.fill(-7)],
+    ["outputs", (tape) => tape.outputs.fill(0)],
+    ["names", (tape) => {
+      (tape.inputNames as string[])[0] = "zzz";
+      (tape.dataNames as string[]).length = 0;
+      (tape as { vectorName: string }).vectorName = "v";
+    }],
+  ];
+
+  for (const engine of ["wasm", "js"] as const) {
+    it.each(edits)(`edits to tape.%s after compile() change no result on the ${engine} engine`, async (_what, edit) => {
+      const reference = model(engine);
+      const expected = await everything(reference, engine === "wasm");
+      reference.dispose();
+      const f = model(engine);
+      edit(f.tape);
+      const actual = await everything(f, engine === "wasm");
+      expect(Object.keys(actual)).toEqual(Object.keys(expected));
+      for (const key of Object.keys(expected)) expect.soft(actual[key], key).toEqual(expected[key]);
+      f.dispose();
+    });
+  }
+
+  it("the public tape is still the recorded one, to read", () => {
+    const f = compile((x: Var, y: Var) => x.mul(y).add(2));
+    expect(Array.from(f.tape.op)).toEqual([OP.INPUT, OP.INPUT, OP.MUL, OP.CONST, OP.ADD]);
+    expect(Array.from(f.tape.constants)).toEqual([2]);
+    expect(f.tape.inputNames).toEqual(["x", "y"]);
+    f.tape.constants[0] = 99;
+    expect(f.tape.constants[0]).toBe(99);
+    expect(f.eval([3, 4])[0]).toBe(14);
   });
 });

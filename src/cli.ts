@@ -4,15 +4,45 @@
  * as DOT, or the lecture's sum over paths. `tapegrad --help` lists the options.
  *
  * Errors (a bad expression, a missing value, an unknown option) go to stderr with exit code 1.
- * The build has no Node typings (the library runs in browsers too), so process is typed here.
+ * The build has no Node typings (the library runs in browsers too), so process and the part of
+ * node:util's parseArgs used here are typed here, and node:util is imported dynamically.
  */
-import { explain, parse, toDot, type Compiled } from "./index.js";
+import { explain, parse, ParseError, toDot, type Compiled } from "./index.js";
 
 interface Process {
   argv: string[];
   exitCode?: number;
 }
 const proc = (globalThis as unknown as { process: Process }).process;
+
+/** What node:util's parseArgs returns with { tokens: true }: each argument, in order. */
+interface ArgToken {
+  kind: "option" | "positional" | "option-terminator";
+  /** The index in args of the argument the token came from. */
+  index: number;
+  name?: string;
+  /** The option as written, e.g. "--at" or "-h". */
+  rawName?: string;
+  value?: string;
+  inlineValue?: boolean;
+}
+interface OptionSpec {
+  type: "string" | "boolean";
+  multiple?: boolean;
+  short?: string;
+}
+interface NodeUtil {
+  parseArgs(config: {
+    args: string[];
+    options: Record<string, OptionSpec>;
+    allowPositionals: boolean;
+    strict: boolean;
+    tokens: true;
+  }): { tokens: ArgToken[] };
+}
+// A specifier typed as string, so the build (which has no Node typings) does not resolve it.
+const NODE_UTIL: string = "node:util";
+const { parseArgs: parseNodeArgs } = (await import(NODE_UTIL)) as NodeUtil;
 
 const USAGE = `Usage: tapegrad <expression> [options]
 
@@ -25,7 +55,8 @@ sin cos tan exp log sqrt square tanh sigmoid relu abs neg, add sub mul div pow m
 lt le gt ge eq, select(c, t, f). The inputs are the other names, in order of first appearance.
 
 Options:
-  --at x=1,y=2       the point; a value may be an expression: --at x=pi/2
+  --at x=1,y=2       the point; a value may be an expression: --at x=pi/2; --at may be
+                     repeated (--at x=1 --at y=2), each input given once
   --vars x,y         the inputs and their order (default: as they first appear)
   --mode MODE        reverse (default): one reverse sweep gives the whole gradient;
                      forward: one tangent sweep per input; both: both, side by side
@@ -44,7 +75,8 @@ class UsageError extends Error {}
 
 interface Args {
   expression?: string;
-  at?: string;
+  /** Every --at, in order; their name=value pairs are merged. */
+  at: string[];
   vars?: string;
   mode: "reverse" | "forward" | "both";
   dot: boolean;
@@ -55,67 +87,119 @@ interface Args {
   help: boolean;
 }
 
-const VALUED = ["--at", "--vars", "--mode", "--wrt", "--max-paths", "--engine"];
+const OPTIONS: Record<string, OptionSpec> = {
+  at: { type: "string", multiple: true },
+  vars: { type: "string" },
+  mode: { type: "string" },
+  wrt: { type: "string" },
+  "max-paths": { type: "string" },
+  engine: { type: "string" },
+  dot: { type: "boolean" },
+  explain: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { mode: "reverse", dot: false, explain: false, engine: "wasm", help: false };
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag === "-h" || flag === "--help") args.help = true;
-    else if (flag === "--dot") args.dot = true;
-    else if (flag === "--explain") args.explain = true;
-    else if (VALUED.includes(flag)) {
-      let value: string;
-      if (flag !== arg) value = arg.slice(eq + 1);
-      else {
-        if (k + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
-        value = argv[++k]!;
+/**
+ * The arguments, read by node:util's parseArgs (non-strict, so that the expression may start
+ * with a minus sign — -x^2 reads as short options, whose argument is taken back whole — and so
+ * that the messages are this CLI's own). A valued option given twice keeps the last, except
+ * --at, whose values are merged.
+ */
+function readArgs(argv: readonly string[]): Args {
+  const args: Args = { at: [], mode: "reverse", dot: false, explain: false, engine: "wasm", help: false };
+  const { tokens } = parseNodeArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  let shortFrom = -1; // the argument the last short-option token came from: -x^2 gives three
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") continue;
+    let positional: string | undefined;
+    if (token.kind === "positional") positional = token.value!;
+    else if (!token.rawName!.startsWith("--")) {
+      // -h is help; anything else starting with one minus sign is the expression (-x^2, -1).
+      if (argv[token.index] === "-h") {
+        args.help = true;
+        continue;
       }
-      if (flag === "--at") args.at = value;
-      else if (flag === "--vars") args.vars = value;
-      else if (flag === "--wrt") args.wrt = value;
-      else if (flag === "--mode") {
-        if (value !== "reverse" && value !== "forward" && value !== "both") {
-          throw new UsageError(`--mode must be forward, reverse or both, got ${value}`);
-        }
-        args.mode = value;
-      } else if (flag === "--engine") {
-        if (value !== "wasm" && value !== "js") throw new UsageError(`--engine must be wasm or js, got ${value}`);
-        args.engine = value;
-      } else {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-paths must be a non-negative integer, got ${value}`);
-        args.maxPaths = n;
+      if (token.index === shortFrom) continue;
+      shortFrom = token.index;
+      positional = argv[token.index]!;
+    }
+    if (positional !== undefined) {
+      if (args.expression === undefined) args.expression = positional;
+      else throw new UsageError(`one expression at a time: got ${JSON.stringify(args.expression)} and ${JSON.stringify(positional)} (quote the expression)`);
+      continue;
+    }
+    const flag = token.rawName!;
+    const spec = OPTIONS[token.name!];
+    if (spec === undefined || !Object.hasOwn(OPTIONS, token.name!)) throw new UsageError(`unknown option ${flag}`);
+    if (spec.type === "boolean") {
+      if (token.value !== undefined) throw new UsageError(`${flag} takes no value, got ${flag}=${token.value}`);
+      if (token.name === "help") args.help = true;
+      else if (token.name === "dot") args.dot = true;
+      else args.explain = true;
+      continue;
+    }
+    const value = token.value;
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    if (token.name === "at") args.at.push(value);
+    else if (token.name === "vars") args.vars = value;
+    else if (token.name === "wrt") args.wrt = value;
+    else if (token.name === "mode") {
+      if (value !== "reverse" && value !== "forward" && value !== "both") {
+        throw new UsageError(`--mode must be forward, reverse or both, got ${value}`);
       }
-    } else if (arg.startsWith("--")) throw new UsageError(`unknown option ${flag}`);
-    // Anything else is the expression — including one that starts with a minus sign, like -x^2.
-    else if (args.expression === undefined) args.expression = arg;
-    else throw new UsageError(`one expression at a time: got ${JSON.stringify(args.expression)} and ${JSON.stringify(arg)} (quote the expression)`);
+      args.mode = value;
+    } else if (token.name === "engine") {
+      if (value !== "wasm" && value !== "js") throw new UsageError(`--engine must be wasm or js, got ${value}`);
+      args.engine = value;
+    } else {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-paths must be a non-negative integer, got ${value}`);
+      args.maxPaths = n;
+    }
   }
   return args;
 }
 
-/** "x=pi,y=2*pi" → { x: π, y: 2π }; values are expressions without inputs. */
-function parsePoint(text: string, inputs: readonly string[]): Record<string, number> {
+/**
+ * The --at flags → the point: ["x=pi,y=2*pi"] or ["x=pi", "y=2*pi"] → { x: π, y: 2π }. Values
+ * are expressions without inputs; each input must be given exactly once over all the flags.
+ */
+function parsePoint(texts: readonly string[], inputs: readonly string[]): Record<string, number> {
   const point: Record<string, number> = {};
-  // Split at commas that start a new name=, so values may hold commas: x=max(1,2),y=3.
-  for (const item of text.split(/,(?=\s*[A-Za-z_]\w*\s*=)/)) {
-    const eq = item.indexOf("=");
-    const name = item.slice(0, eq).trim();
-    if (eq < 0 || !/^[A-Za-z_]\w*$/.test(name)) throw new UsageError(`--at takes name=value pairs separated by commas, got ${JSON.stringify(item)}`);
-    if (!inputs.includes(name)) throw new UsageError(`--at gives ${name}, which is not an input (inputs: ${inputs.join(", ") || "none"})`);
-    const f = parse(item.slice(eq + 1), { names: [], engine: "js" });
-    point[name] = f.eval([])[0]!;
+  const given = new Map<string, string>();
+  for (const text of texts) {
+    // Split at commas that start a new name=, so values may hold commas: x=max(1,2),y=3.
+    for (const item of text.split(/,(?=\s*[A-Za-z_]\w*\s*=)/)) {
+      const eq = item.indexOf("=");
+      const name = item.slice(0, eq).trim();
+      if (eq < 0 || !/^[A-Za-z_]\w*$/.test(name)) throw new UsageError(`--at takes name=value pairs separated by commas, got ${JSON.stringify(item)}`);
+      if (!inputs.includes(name)) throw new UsageError(`--at gives ${name}, which is not an input (inputs: ${inputs.join(", ") || "none"})`);
+      const earlier = given.get(name);
+      if (earlier !== undefined) throw new UsageError(`--at gives ${name} twice: ${earlier} and ${item.trim()}`);
+      given.set(name, item.trim());
+      point[name] = pointValue(name, item.slice(eq + 1));
+    }
   }
-  const missing = inputs.filter((name) => !(name in point));
+  const missing = inputs.filter((name) => !given.has(name));
   if (missing.length > 0) throw new UsageError(`no value for ${missing.join(", ")}: pass --at ${inputs.map((n) => `${n}=…`).join(",")}`);
   return point;
 }
 
+/** The number an --at value stands for; a value that does not parse says where it came from. */
+function pointValue(name: string, text: string): number {
+  try {
+    return parse(text, { names: [], engine: "js" }).eval([])[0]!;
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    // The value has no inputs: "the inputs are none" would only confuse.
+    const problem = error.problem.replace(/; the inputs are none$/, ": a value may use numbers, pi, e and functions, not the inputs");
+    const where = error.message.slice(error.message.indexOf("\n"));
+    throw new Error(`tapegrad: --at ${name}=${text}: the value of ${name} does not parse: parse error at column ${error.column}: ${problem}${where}`);
+  }
+}
+
 function run(argv: readonly string[]): void {
-  const args = parseArgs(argv);
+  const args = readArgs(argv);
   if (args.help) {
     console.log(USAGE);
     return;
@@ -132,7 +216,7 @@ function run(argv: readonly string[]): void {
   }
   if (args.maxPaths !== undefined && !args.explain) throw new UsageError("--max-paths applies to --explain");
   if (args.dot) {
-    if (args.at === undefined) {
+    if (args.at.length === 0) {
       print(toDot(f));
       return;
     }
@@ -141,10 +225,10 @@ function run(argv: readonly string[]): void {
     print(toDot(f, { at, mode, wrt: mode === "forward" ? args.wrt ?? 0 : undefined }));
     return;
   }
-  if (args.at === undefined && inputs.length > 0) {
+  if (args.at.length === 0 && inputs.length > 0) {
     throw new UsageError(`no value for ${inputs.join(", ")}: pass --at ${inputs.map((n) => `${n}=…`).join(",")}`);
   }
-  const point = parsePoint(args.at ?? "", inputs);
+  const point = parsePoint(args.at, inputs);
   const x = inputs.map((name) => point[name]!);
   if (args.explain) {
     if (inputs.length === 0) throw new UsageError("the expression has no inputs: there is nothing to explain");

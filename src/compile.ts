@@ -6,6 +6,7 @@ import { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP } from "./ops.js";
 import { Trace, withTrace } from "./trace.js";
+import { checkUnusedComparisons } from "./unused-comparisons.js";
 import { checkOptions } from "./validate.js";
 import { describe, nodeOf, Var, type Operand } from "./var.js";
 
@@ -80,6 +81,7 @@ export function compile(
     return outputNodes(trace, result);
   });
   const tape = trace.finish(inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" });
+  checkUnusedComparisons(tape, "compile()");
   return new Compiled(tape, engine);
 }
 
@@ -120,6 +122,7 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
     dataNames,
     dataVectorName: declared?.[1] ?? "data",
   });
+  checkUnusedComparisons(tape, "compile()");
   return new Compiled(tape, engine);
 }
 

@@ -5,7 +5,7 @@
 import type { Engine, EngineName } from "./engine/engine.js";
 import { JsEngine } from "./engine/js.js";
 import { WasmEngine } from "./engine/wasm.js";
-import type { Tape } from "./tape.js";
+import { copyTape, type Tape } from "./tape.js";
 import { checkDataset, checkNumbers, checkOptions, checkOut, checkWorkers } from "./validate.js";
 import { WorkerPool } from "./batch/pool.js";
 import * as sweeps from "./derivatives.js";
@@ -48,6 +48,18 @@ const registry = new FinalizationRegistry<Engine>((engine) => {
 /** A function's worker threads, by its engine, so the backstop above can stop them too. */
 const threadsOf = new WeakMap<Engine, WorkerPool>();
 
+/**
+ * Each function's own copy of its tape, taken in the constructor: what its engine, batch state
+ * and worker threads replay and what toDot/explain read. Users never see it, so no edit to the
+ * public `tape` can change a result.
+ */
+const ownTapes = new WeakMap<Compiled, Tape>();
+
+/** @internal The tape f replays (not f.tape, which is the user's to read), or undefined for a non-function. */
+export function replayedTape(f: Compiled): Tape | undefined {
+  return ownTapes.get(f);
+}
+
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
 export class Compiled {
@@ -59,7 +71,11 @@ export class Compiled {
   readonly size: number;
   /** The engine that replays the tape. */
   readonly engine: EngineName;
-  /** The recorded tape (read it, don't change it): for display and for other tools. */
+  /**
+   * The recorded tape, for display and for other tools: a copy for reading. The function keeps
+   * its own copy, taken when it was compiled, so changing this one (its arrays, its outputs, its
+   * names) has no effect on any result, nor on toDot() or explain().
+   */
   readonly tape: Tape;
   /** Number of data inputs per point (not differentiated). */
   readonly data: number;
@@ -69,12 +85,14 @@ export class Compiled {
   /** @internal Use compile(). */
   constructor(tape: Tape, engine: EngineName) {
     this.tape = tape;
+    const own = copyTape(tape);
+    ownTapes.set(this, own);
     this.inputs = tape.inputs;
     this.outputs = tape.outputs.length;
     this.data = tape.data;
     this.size = tape.op.length;
     this.engine = engine;
-    this.replay = engine === "wasm" ? new WasmEngine(tape) : new JsEngine(tape);
+    this.replay = engine === "wasm" ? new WasmEngine(own) : new JsEngine(own);
     liveFunctions++;
     registry.register(this, this.replay, this);
   }
@@ -338,7 +356,7 @@ export class Compiled {
     }
     if (this.pool === null || this.pool.size !== workers) {
       this.pool?.dispose();
-      this.pool = new WorkerPool(this.tape, workers);
+      this.pool = new WorkerPool(ownTapes.get(this)!, workers);
       threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;

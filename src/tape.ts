@@ -45,3 +45,23 @@ export function inputName(tape: Tape, i: number): string {
 export function dataName(tape: Tape, i: number): string {
   return tape.dataNames[i] ?? `${tape.dataVectorName}[${i}]`;
 }
+
+/**
+ * A copy of the tape sharing nothing mutable with it: new typed arrays and name lists. A compiled
+ * function replays (and toDot/explain read) its own copy, so edits to `f.tape` change nothing.
+ */
+export function copyTape(tape: Tape): Tape {
+  return {
+    op: tape.op.slice(),
+    a: tape.a.slice(),
+    b: tape.b.slice(),
+    constants: tape.constants.slice(),
+    inputs: tape.inputs,
+    data: tape.data,
+    outputs: tape.outputs.slice(),
+    inputNames: Object.freeze([...tape.inputNames]),
+    vectorName: tape.vectorName,
+    dataNames: Object.freeze([...tape.dataNames]),
+    dataVectorName: tape.dataVectorName,
+  };
+}

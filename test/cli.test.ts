@@ -86,6 +86,33 @@ describe("tapegrad CLI", () => {
     expect(limited.stderr).toContain("2 paths lead from x to f, more than maxPaths (1)");
   });
 
+  it("repeated --at flags merge, in any order and with the inline form", () => {
+    const r = tapegrad("x^2 * y", "--at", "y=2", "--at=x=3");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("at x = 3, y = 2\nf = 18\n");
+    expect(r.stdout).toContain("∂f/∂x = 12\n  ∂f/∂y = 9\n");
+    const three = tapegrad("x + y * z", "--at", "x=1,y=max(2,3)", "--at", "z=pi", "--explain", "--wrt", "z");
+    expect(three.status).toBe(0);
+    expect(three.stdout).toContain("∂f/∂z at x = 1, y = 3, z = 3.14159");
+    const dot = tapegrad("x * y", "--at", "x=2", "--at", "y=5", "--dot");
+    expect(dot.status).toBe(0);
+    expect(dot.stdout).toContain("∂f/∂x = 5");
+  });
+
+  it("an expression without inputs needs no --at", () => {
+    const r = tapegrad("1 + 2");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("f = 3\n");
+  });
+
+  it("-- ends the options: an expression may then start with two minus signs", () => {
+    const r = tapegrad("--at", "x=3", "--", "--x");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("f = 3\n");
+  });
+
   it("--help", () => {
     const r = tapegrad("--help");
     expect(r.status).toBe(0);
@@ -108,6 +135,13 @@ describe("tapegrad CLI", () => {
     ["--wrt where it does nothing", ["x*y", "--at", "x=1,y=2", "--dot", "--wrt", "y"], /--wrt applies to --explain and to --dot --mode forward/],
     ["--wrt with the gradient", ["x*y", "--at", "x=1,y=2", "--wrt", "y"], /--wrt applies to/],
     ["--max-paths without --explain", ["x*y", "--at", "x=1,y=2", "--max-paths", "5"], /--max-paths applies to --explain/],
+    ["an input given twice in one --at", ["x", "--at", "x=1,x=2"], /--at gives x twice: x=1 and x=2/],
+    ["an input given twice over two --at", ["x*y", "--at", "x=1,y=2", "--at", "x=3"], /--at gives x twice: x=1 and x=3/],
+    ["a value naming an input", ["x", "--at", "x=a"], /--at x=a: the value of x does not parse: parse error at column 1: unknown name a: a value may use numbers, pi, e and functions, not the inputs\n  a\n  \^/],
+    ["an empty value", ["x", "--at", "x="], /--at x=: the value of x does not parse: .*the expression is empty/],
+    ["a second --at that is not an input", ["x", "--at", "x=1", "--at", "y=2"], /--at gives y, which is not an input \(inputs: x\)/],
+    ["--at without a value", ["x", "--at"], /--at needs a value/],
+    ["a value for a flag", ["x", "--at", "x=1", "--dot=yes"], /--dot takes no value, got --dot=yes/],
   ];
   for (const [what, args, message] of failures) {
     it(`exits non-zero with a clear message on ${what}`, () => {

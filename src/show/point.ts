@@ -2,7 +2,7 @@
  * The options toDot() and explain() share: a point (`at`), an input (`wrt`) and an output, given
  * by the user in whatever form is handiest and checked here into plain indices and numbers.
  */
-import type { Compiled } from "../compiled.js";
+import { replayedTape, type Compiled } from "../compiled.js";
 import { inputName, type Tape } from "../tape.js";
 import { checkNumbers } from "../validate.js";
 import { describe } from "../var.js";
@@ -13,13 +13,17 @@ export type Point = ArrayLike<number> | Readonly<Record<string, number>>;
 /** An input, by name or by index. */
 export type InputRef = string | number;
 
-/** The compiled function's tape, with a clear error for anything else or a disposed function. */
+/**
+ * The compiled function's tape — its own copy, the one it replays, never the public f.tape a user
+ * may have edited — with a clear error for anything else or a disposed function.
+ */
 export function tapeOf(f: Compiled, what: string): Tape {
-  if (f === null || typeof f !== "object" || !("tape" in f) || typeof f.tape !== "object") {
+  const tape = f !== null && typeof f === "object" ? replayedTape(f) : undefined;
+  if (tape === undefined) {
     throw new TypeError(`tapegrad: ${what} needs a compiled function (from compile() or parse()), got ${describe(f)}`);
   }
   if (f.disposed) throw new Error(`tapegrad: ${what} called on a disposed function`);
-  return f.tape;
+  return tape;
 }
 
 /** The point as an array of numbers, one per input. */

@@ -8,6 +8,7 @@ import { WasmEngine } from "./engine/wasm.js";
 import type { Tape } from "./tape.js";
 import { checkDataset, checkNumbers, checkOptions, checkOut, checkWorkers } from "./validate.js";
 import { WorkerPool } from "./batch/pool.js";
+import { checkSeparate } from "./aliasing.js";
 import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
 
@@ -90,7 +91,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "eval(x): x");
     const data = this.dataIn(a, b, "eval");
     const out = this.outIn(a, b);
-    const values = this.result(out, this.outputs, "eval");
+    const values = this.result(out, this.outputs, "eval", "x", x, "data", data);
     engine.eval(x, data, values);
     return values;
   }
@@ -104,7 +105,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "grad(x): x");
     const data = this.dataIn(a, b, "grad");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "grad");
+    const grad = this.result(out, this.inputs, "grad", "x", x, "data", data);
     const value = engine.grad(x, data, grad);
     return { value, grad };
   }
@@ -118,7 +119,7 @@ export class Compiled {
     checkNumbers(u, this.outputs, "vjp(x, u): u (one cotangent per output)");
     const data = this.dataIn(a, b, "vjp");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "vjp");
+    const grad = this.result(out, this.inputs, "vjp", "x", x, "u", u, "data", data);
     const value = new Float64Array(this.outputs);
     engine.vjp(x, data, u, value, grad);
     return { value, grad };
@@ -133,7 +134,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "jvp(x, v): v (one tangent per input)");
     const data = this.dataIn(a, b, "jvp");
     const out = this.outIn(a, b);
-    const tangent = this.result(out, this.outputs, "jvp");
+    const tangent = this.result(out, this.outputs, "jvp", "x", x, "v", v, "data", data);
     const value = new Float64Array(this.outputs);
     engine.jvp(x, data, v, value, tangent);
     return { value, tangent };
@@ -214,7 +215,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "hvp(x, v): v (one entry per input)");
     const data = this.dataIn(a, b, "hvp");
     const out = this.outIn(a, b);
-    const result = this.result(out, this.inputs, "hvp");
+    const result = this.result(out, this.inputs, "hvp", "x", x, "v", v, "data", data);
     sweeps.hvp(engine, x, data, v, result);
     return result;
   }
@@ -279,7 +280,7 @@ export class Compiled {
       });
       return Promise.resolve(this.meanGrad(params, rows));
     }
-    const grad = this.result(outOrOptions, this.inputs, "meanGrad");
+    const grad = this.result(outOrOptions, this.inputs, "meanGrad", "params", params, "dataset", dataset);
     const total = engine.sumGradBatch(params, rows, count, grad);
     for (let i = 0; i < grad.length; i++) grad[i] /= count;
     return { value: total / count, grad };
@@ -359,9 +360,17 @@ export class Compiled {
     }
   }
 
-  private result(out: Float64Array | undefined, length: number, method: string): Float64Array {
+  /**
+   * The output array: `out` when given (checked, and refused when it overlaps one of the named
+   * inputs of the call, see src/aliasing.ts), else a new one.
+   */
+  private result(
+    out: Float64Array | undefined, length: number, method: string,
+    nameA: string, a: unknown, nameB: string, b: unknown, nameC?: string, c?: unknown,
+  ): Float64Array {
     if (out === undefined) return new Float64Array(length);
     checkOut(out, length, method);
+    checkSeparate(out, method, nameA, a, nameB, b, nameC, c);
     return out;
   }
 }

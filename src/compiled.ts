@@ -274,16 +274,15 @@ export class Compiled {
     const { rows, count } = checkDataset(dataset, this.data, "meanGrad");
     if (outOrOptions !== undefined && !(outOrOptions instanceof Float64Array)) {
       const workers = checkWorkers(outOrOptions);
-      if (workers > 1) return this.workerPool(workers).sumGrad(params, rows, count).then(({ total, grad }) => {
-        for (let i = 0; i < grad.length; i++) grad[i] /= count;
-        return { value: total / count, grad };
-      });
+      // The pool copies θ and the rows before it returns: the caller may change them right away.
+      if (workers > 1) return this.workerPool().meanGrad(params, rows, count, workers);
       return Promise.resolve(this.meanGrad(params, rows));
     }
     const grad = this.result(outOrOptions, this.inputs, "meanGrad", "params", params, "dataset", dataset);
-    const total = engine.sumGradBatch(params, rows, count, grad);
-    for (let i = 0; i < grad.length; i++) grad[i] /= count;
-    return { value: total / count, grad };
+    // Each term is scaled by 1/count before it is added (not the sum divided afterwards), so the
+    // mean of finite values is finite even where their sum would overflow.
+    const value = engine.sumGradBatch(params, rows, count, grad, 1 / count);
+    return { value, grad };
   }
 
   /** True once dispose() has run. */
@@ -333,13 +332,17 @@ export class Compiled {
     return data;
   }
 
-  private workerPool(workers: number): WorkerPool {
+  /**
+   * The function's one pool, which grows to the largest worker count asked; each call uses its
+   * first `workers` threads (see src/batch/pool.ts). Never replaced while the function lives, so
+   * calls in flight with other counts keep their threads.
+   */
+  private workerPool(): WorkerPool {
     if (this.engine !== "wasm") {
       throw new Error('tapegrad: meanGrad(…, { workers }) runs the WebAssembly kernels in each thread; compile with engine "wasm"');
     }
-    if (this.pool === null || this.pool.size !== workers) {
-      this.pool?.dispose();
-      this.pool = new WorkerPool(this.tape, workers);
+    if (this.pool === null) {
+      this.pool = new WorkerPool(this.tape);
       threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;

@@ -38,17 +38,17 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
   return even;
 }
 
-/** Forward and reverse over one block, output `out` seeded with 1 in the real lanes.
+/** Forward and reverse over one block, output `out` seeded with `seed` in the real lanes.
  *  adj must be all zero on entry; afterwards only the leaves' rows [0, start) are non-zero —
  *  the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
-  lanes: i32, even: i32, out: i32,
+  lanes: i32, even: i32, out: i32, seed: f64,
 ): void {
   const row = <usize>stride << 3;
   batchForward(n, start, inputs, ops, a, b, val, stride, even);
-  const seed = adj + <usize>out * row;
-  for (let l = 0; l < lanes; l++) store<f64>(seed + (<usize>l << 3), 1.0);
+  const pseed = adj + <usize>out * row;
+  for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
   batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
 }
 
@@ -56,10 +56,15 @@ function clearLeaves(start: i32, adj: usize, stride: i32): void {
   memory.fill(adj, 0, <usize>start * (<usize>stride << 3));
 }
 
-/** Sum over `count` points of output `out` (returned) and of its gradient (into gsum). */
+/** Sum over `count` points of `scale` × output `out` (returned) and of `scale` × its gradient
+ *  (into gsum). With scale = 1/N (N the points of the whole dataset, of which these may be a
+ *  slice) the sums are means: each term is scaled before it is added, so the mean of finite
+ *  values stays finite where their plain sum would overflow. The gradient's scaling is free: the
+ *  output's adjoint is seeded with `scale` instead of 1 (the reverse sweep itself sums the
+ *  parameters' lanes, see `reduce`); the value costs one multiply per lane. */
 export function batchSumGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize,
+  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64,
 ): f64 {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride);
@@ -68,9 +73,9 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out);
+    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale);
     const pv = val + <usize>out * row;
-    for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3));
+    for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {
       const p = adj + <usize>i * row;
       let s: f64 = 0;
@@ -92,7 +97,7 @@ export function batchGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);

@@ -8,6 +8,7 @@ import { WasmEngine } from "./engine/wasm.js";
 import { copyTape, type Tape } from "./tape.js";
 import { checkDataset, checkNumbers, checkOptions, checkOut, checkWorkers } from "./validate.js";
 import { WorkerPool } from "./batch/pool.js";
+import { checkSeparate } from "./aliasing.js";
 import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
 
@@ -108,7 +109,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "eval(x): x");
     const data = this.dataIn(a, b, "eval");
     const out = this.outIn(a, b);
-    const values = this.result(out, this.outputs, "eval");
+    const values = this.result(out, this.outputs, "eval", "x", x, "data", data);
     engine.eval(x, data, values);
     return values;
   }
@@ -122,7 +123,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "grad(x): x");
     const data = this.dataIn(a, b, "grad");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "grad");
+    const grad = this.result(out, this.inputs, "grad", "x", x, "data", data);
     const value = engine.grad(x, data, grad);
     return { value, grad };
   }
@@ -136,7 +137,7 @@ export class Compiled {
     checkNumbers(u, this.outputs, "vjp(x, u): u (one cotangent per output)");
     const data = this.dataIn(a, b, "vjp");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "vjp");
+    const grad = this.result(out, this.inputs, "vjp", "x", x, "u", u, "data", data);
     const value = new Float64Array(this.outputs);
     engine.vjp(x, data, u, value, grad);
     return { value, grad };
@@ -151,7 +152,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "jvp(x, v): v (one tangent per input)");
     const data = this.dataIn(a, b, "jvp");
     const out = this.outIn(a, b);
-    const tangent = this.result(out, this.outputs, "jvp");
+    const tangent = this.result(out, this.outputs, "jvp", "x", x, "v", v, "data", data);
     const value = new Float64Array(this.outputs);
     engine.jvp(x, data, v, value, tangent);
     return { value, tangent };
@@ -232,7 +233,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "hvp(x, v): v (one entry per input)");
     const data = this.dataIn(a, b, "hvp");
     const out = this.outIn(a, b);
-    const result = this.result(out, this.inputs, "hvp");
+    const result = this.result(out, this.inputs, "hvp", "x", x, "v", v, "data", data);
     sweeps.hvp(engine, x, data, v, result);
     return result;
   }
@@ -291,16 +292,15 @@ export class Compiled {
     const { rows, count } = checkDataset(dataset, this.data, "meanGrad");
     if (outOrOptions !== undefined && !(outOrOptions instanceof Float64Array)) {
       const workers = checkWorkers(outOrOptions);
-      if (workers > 1) return this.workerPool(workers).sumGrad(params, rows, count).then(({ total, grad }) => {
-        for (let i = 0; i < grad.length; i++) grad[i] /= count;
-        return { value: total / count, grad };
-      });
+      // The pool copies θ and the rows before it returns: the caller may change them right away.
+      if (workers > 1) return this.workerPool().meanGrad(params, rows, count, workers);
       return Promise.resolve(this.meanGrad(params, rows));
     }
-    const grad = this.result(outOrOptions, this.inputs, "meanGrad");
-    const total = engine.sumGradBatch(params, rows, count, grad);
-    for (let i = 0; i < grad.length; i++) grad[i] /= count;
-    return { value: total / count, grad };
+    const grad = this.result(outOrOptions, this.inputs, "meanGrad", "params", params, "dataset", dataset);
+    // Each term is scaled by 1/count before it is added (not the sum divided afterwards), so the
+    // mean of finite values is finite even where their sum would overflow.
+    const value = engine.sumGradBatch(params, rows, count, grad, 1 / count);
+    return { value, grad };
   }
 
   /** True once dispose() has run. */
@@ -350,13 +350,17 @@ export class Compiled {
     return data;
   }
 
-  private workerPool(workers: number): WorkerPool {
+  /**
+   * The function's one pool, which grows to the largest worker count asked; each call uses its
+   * first `workers` threads (see src/batch/pool.ts). Never replaced while the function lives, so
+   * calls in flight with other counts keep their threads.
+   */
+  private workerPool(): WorkerPool {
     if (this.engine !== "wasm") {
       throw new Error('tapegrad: meanGrad(…, { workers }) runs the WebAssembly kernels in each thread; compile with engine "wasm"');
     }
-    if (this.pool === null || this.pool.size !== workers) {
-      this.pool?.dispose();
-      this.pool = new WorkerPool(ownTapes.get(this)!, workers);
+    if (this.pool === null) {
+      this.pool = new WorkerPool(ownTapes.get(this)!);
       threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;
@@ -377,9 +381,17 @@ export class Compiled {
     }
   }
 
-  private result(out: Float64Array | undefined, length: number, method: string): Float64Array {
+  /**
+   * The output array: `out` when given (checked, and refused when it overlaps one of the named
+   * inputs of the call, see src/aliasing.ts), else a new one.
+   */
+  private result(
+    out: Float64Array | undefined, length: number, method: string,
+    nameA: string, a: unknown, nameB: string, b: unknown, nameC?: string, c?: unknown,
+  ): Float64Array {
     if (out === undefined) return new Float64Array(length);
     checkOut(out, length, method);
+    checkSeparate(out, method, nameA, a, nameB, b, nameC, c);
     return out;
   }
 }

@@ -1,11 +1,21 @@
 /**
  * A pool of worker threads for one compiled function: worker_threads in Node, Web Workers in
  * browsers, each with its own instance of the WebAssembly module. meanGrad splits the points
- * into one contiguous slice per worker and adds the partial sums in worker order, so the result
- * equals one thread's up to the rounding of a different summation order.
+ * into one contiguous slice per worker, each worker sums its points' terms scaled by 1/N (N the
+ * whole dataset's points: its share of the mean), and the shares are added in worker order, so
+ * the result equals one thread's up to the rounding of a different summation order.
  *
- * Threads start on first use and stay up until dispose(). In Node they are unref'd while idle,
- * so a forgotten dispose() never keeps the process alive.
+ * One pool per function, grown to the largest worker count asked so far; a call with
+ * { workers: w } uses the first w threads. So concurrent calls with any counts share the threads
+ * (jobs queue per thread, answered in order), a call's split — and so its rounding — depends only
+ * on its own count, and no thread is restarted when the count changes. (One pool per count would
+ * keep threads apart that are idle most of the time, and each holds its own module and memory.)
+ *
+ * Every call copies θ and its dataset slices before it returns its Promise: changing them
+ * afterwards cannot change the result.
+ *
+ * Threads start on first use and stay up until dispose(), which rejects the calls still running.
+ * In Node they are unref'd while idle, so a forgotten dispose() never keeps the process alive.
  */
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
@@ -16,7 +26,8 @@ import { WORKER_SOURCE } from "./worker-source.js";
 interface Endpoint {
   post(message: unknown, transfer?: Transferable[]): void;
   onMessage(handler: (message: unknown) => void): void;
-  onError(handler: (error: unknown) => void): void;
+  /** Called with the reason when the thread fails outside a job (it could not start, or crashed). */
+  onError(handler: (error: Error) => void): void;
   ref(): void;
   unref(): void;
   terminate(): void;
@@ -46,6 +57,24 @@ interface WorkerThreads {
 
 const isNode = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === "string";
 
+/** The error of the calls that a dispose() cut short. */
+const disposedWhileRunning = (): Error => new Error("tapegrad: meanGrad(): the function was disposed while the call ran");
+
+/**
+ * The error for a Web Worker that fired `error` on its Worker object (or whose constructor threw):
+ * the worker code catches everything inside its jobs, so this means the script never ran —
+ * typically a Content Security Policy without blob: workers. `event` is an ErrorEvent, a plain
+ * Event (no message), or a thrown SecurityError.
+ */
+export function workerStartError(event: unknown): Error {
+  const message = (event as { message?: unknown } | null)?.message;
+  const detail = typeof message === "string" && message !== "" ? ` (${message})` : "";
+  return new Error(
+    `tapegrad: a batch worker could not start${detail}; the workers run from a Blob URL, so a ` +
+      "Content Security Policy must allow worker-src blob:",
+  );
+}
+
 async function spawn(): Promise<Endpoint> {
   if (isNode) {
     // A computed specifier keeps browser bundlers from resolving a Node-only module.
@@ -55,7 +84,7 @@ async function spawn(): Promise<Endpoint> {
     return {
       post: (message, transfer) => worker.postMessage(message, transfer),
       onMessage: (handler) => void worker.on("message", handler),
-      onError: (handler) => void worker.on("error", handler),
+      onError: (handler) => void worker.on("error", (error) => handler(new Error(`tapegrad: a batch worker failed: ${String(error)}`))),
       ref: () => worker.ref(),
       unref: () => worker.unref(),
       terminate: () => void worker.terminate(),
@@ -65,12 +94,18 @@ async function spawn(): Promise<Endpoint> {
     throw new Error("tapegrad: { workers } needs worker_threads (Node) or Web Workers (browsers); neither is available here");
   }
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
-  const worker = new Worker(url);
-  URL.revokeObjectURL(url);
+  let worker: Worker;
+  try {
+    worker = new Worker(url);
+  } catch (error) {
+    throw workerStartError(error);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
   return {
     post: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (handler) => void (worker.onmessage = (event) => handler(event.data)),
-    onError: (handler) => void (worker.onerror = (event) => handler(event)),
+    onError: (handler) => void (worker.onerror = (event) => handler(workerStartError(event))),
     ref: () => {},
     unref: () => {},
     terminate: () => worker.terminate(),
@@ -79,6 +114,8 @@ async function spawn(): Promise<Endpoint> {
 
 class BatchWorker {
   private readonly queue: Pending[] = [];
+  /** Set once the thread has failed outside a job: it will answer nothing more. */
+  private failed: Error | null = null;
   constructor(private readonly endpoint: Endpoint) {
     endpoint.unref();
     endpoint.onMessage((message) => {
@@ -89,18 +126,23 @@ class BatchWorker {
       if (reply.error !== undefined) pending.reject(new Error(`tapegrad: a batch worker failed: ${reply.error}`));
       else pending.resolve(reply);
     });
-    endpoint.onError((error) => this.failAll(new Error(`tapegrad: a batch worker failed: ${String(error)}`)));
+    endpoint.onError((error) => {
+      this.failed = error;
+      this.failAll(error);
+    });
   }
 
   init(message: object): void {
     this.endpoint.post(message);
   }
 
-  run(theta: Float64Array, rows: Float64Array, count: number): Promise<SliceResult> {
+  /** Posts one job (θ is cloned, rows transferred: pass a copy). */
+  run(theta: Float64Array, rows: Float64Array, count: number, scale: number): Promise<SliceResult> {
+    if (this.failed !== null) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
       this.endpoint.ref();
-      this.endpoint.post({ type: "sumGrad", theta, rows, count }, [rows.buffer]);
+      this.endpoint.post({ type: "sumGrad", theta, rows, count, scale }, [rows.buffer]);
     });
   }
 
@@ -109,50 +151,81 @@ class BatchWorker {
   }
 
   terminate(): void {
-    this.failAll(new Error("tapegrad: the function was disposed while a batch was running"));
+    this.failAll(disposedWhileRunning());
     this.endpoint.terminate();
   }
 }
 
 export class WorkerPool {
-  private workers: Promise<BatchWorker[]> | null = null;
+  /** The threads, in order, each started on first use; a call with w workers uses the first w. */
+  private readonly threads: Promise<BatchWorker>[] = [];
+  private initMessage: object | null = null;
   private disposed = false;
 
-  constructor(private readonly tape: Tape, readonly size: number) {}
+  constructor(private readonly tape: Tape) {}
 
-  /** Loss sum and gradient sum over `count` points of `rows` (d numbers each), across the pool. */
-  async sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number): Promise<{ total: number; grad: Float64Array }> {
-    const workers = await this.started();
-    if (this.disposed) throw new Error("tapegrad: meanGrad() called on a disposed function");
+  /** Threads started so far: the largest worker count asked. */
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /**
+   * Mean loss and mean gradient over `count` points of `rows` (d numbers each), split across the
+   * first `workers` threads. θ and the slices are copied before this returns.
+   */
+  meanGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, workers: number): Promise<{ value: number; grad: Float64Array }> {
+    if (this.disposed) return Promise.reject(disposedWhileRunning());
     const d = this.tape.data;
-    const parts = Math.min(workers.length, count);
+    const parts = Math.min(workers, count);
+    const scale = 1 / count;
+    // Copies, taken now: the caller may change θ and the dataset as soon as we return. slice()
+    // also keeps the caller's dataset from being transferred away.
+    const point = Float64Array.from(theta);
     const jobs: Promise<SliceResult>[] = [];
     for (let w = 0; w < parts; w++) {
       const first = Math.floor((count * w) / parts);
       const last = Math.floor((count * (w + 1)) / parts);
-      // slice() copies, so the caller's dataset is never transferred away.
-      jobs.push(workers[w]!.run(Float64Array.from(theta), rows.slice(first * d, last * d), last - first));
+      const slice = rows.slice(first * d, last * d);
+      jobs.push(this.thread(w).then((worker) => {
+        if (this.disposed) throw disposedWhileRunning();
+        return worker.run(point, slice, last - first, scale);
+      }));
     }
-    const results = await Promise.all(jobs);
-    const grad = new Float64Array(this.tape.inputs);
-    let total = 0;
-    for (const result of results) {
-      total += result.total;
-      for (let i = 0; i < grad.length; i++) grad[i] += result.grad[i]!;
-    }
-    return { total, grad };
+    return Promise.all(jobs).then((results) => {
+      const grad = new Float64Array(this.tape.inputs);
+      let value = 0;
+      for (const result of results) {
+        value += result.total;
+        for (let i = 0; i < grad.length; i++) grad[i] += result.grad[i]!;
+      }
+      return { value, grad };
+    });
   }
 
+  /** Terminates the threads; calls still running reject with "disposed while the call ran". */
   dispose(): void {
     this.disposed = true;
-    void this.workers?.then((workers) => workers.forEach((worker) => worker.terminate()), () => {});
-    this.workers = null;
+    for (const thread of this.threads.splice(0)) void thread.then((worker) => worker.terminate(), () => {});
   }
 
-  private started(): Promise<BatchWorker[]> {
-    if (this.workers === null) {
+  /** Thread w, starting threads up to it as needed. */
+  private thread(w: number): Promise<BatchWorker> {
+    while (this.threads.length <= w) {
+      const init = this.init();
+      const started = spawn().then((endpoint) => {
+        const worker = new BatchWorker(endpoint);
+        worker.init(init);
+        return worker;
+      });
+      this.threads.push(started);
+    }
+    return this.threads[w]!;
+  }
+
+  private init(): object {
+    if (this.initMessage === null) {
       const tape = this.tape;
-      const init = {
+      this.initMessage = {
         type: "init",
         module: wasmModule(),
         op: tape.op,
@@ -165,14 +238,7 @@ export class WorkerPool {
         stride: blockLanes(tape.op.length),
         constCode: OP.CONST,
       };
-      this.workers = Promise.all(
-        Array.from({ length: this.size }, async () => {
-          const worker = new BatchWorker(await spawn());
-          worker.init(init);
-          return worker;
-        }),
-      );
     }
-    return this.workers;
+    return this.initMessage;
   }
 }

@@ -3,8 +3,9 @@
  * with `new Worker(code, { eval: true })` in Node or from a Blob URL in browsers, so no bundler
  * or separate file is needed. It receives the compiled WebAssembly.Module (structured-cloneable)
  * and the tape once, instantiates its own module, lays out the same regions as
- * src/engine/wasm-batch.ts, and answers each job — θ plus a slice of the dataset — with the
- * slice's loss sum and gradient sum from the batchSumGrad kernel.
+ * src/engine/wasm-batch.ts, and answers each job — θ, a slice of the dataset and a scale (1/N for
+ * N points in the whole dataset) — with the slice's scaled loss sum and gradient sum from the
+ * batchSumGrad kernel: its share of the mean.
  */
 import { MATH_IMPORTS } from "../wasm/imports.js";
 
@@ -53,7 +54,7 @@ function sumGrad(m) {
   f64.set(m.theta, L.theta / 8);
   f64.set(m.rows, L.rows / 8);
   const total = k.batchSumGrad(L.n, L.start, L.inputs, L.d, L.op, L.a, L.b, L.val, L.adj, L.S,
-    L.theta, L.rows, m.count, L.out0, L.gsum);
+    L.theta, L.rows, m.count, L.out0, L.gsum, m.scale === undefined ? 1 : m.scale);
   const grad = new Float64Array(k.memory.buffer, L.gsum, L.inputs).slice();
   return { total, grad };
 }

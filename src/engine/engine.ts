@@ -33,9 +33,11 @@ export interface Engine {
   hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number;
   /**
    * Batches (issue 5): `rows` holds `count` data vectors, row-major (length count·tape.data);
-   * x is the same for every point. Sum of output 0 over the points, its summed gradient in grad.
+   * x is the same for every point. Sum over the points of scale × output 0 (returned) and of
+   * scale × its gradient (into grad), each term scaled before it is added: with scale = 1/N these
+   * are means that stay finite when the plain sums would overflow.
    */
-  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number;
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number;
   /** Per point: output 0 into values[k] and its gradient into grads[k·inputs …]. */
   gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void;
   /** Per point: every output into values[k·outputs …]. */

@@ -152,14 +152,21 @@ export class JsEngine implements Engine {
   }
 
   // Batches: plain loops over the points, one single-point sweep each (the reference).
-  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+  // sumGradBatch seeds the output's adjoint with `scale` and scales the value, as the wasm kernel
+  // does (assembly/batch.ts): the same formula, so the engines agree to rounding.
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
     const d = this.tape.data;
-    const g = new Float64Array(grad.length);
+    const out = this.outputs[0];
     grad.fill(0);
     let total = 0;
     for (let k = 0; k < count; k++) {
-      total += this.grad(x, rows.subarray(k * d, (k + 1) * d), g);
-      for (let i = 0; i < g.length; i++) grad[i] += g[i];
+      this.load(x, rows.subarray(k * d, (k + 1) * d));
+      this.forward();
+      this.der.fill(0);
+      this.der[out] = scale;
+      this.reverse();
+      total += this.val[out] * scale;
+      for (let i = 0; i < grad.length; i++) grad[i] += this.der[i];
     }
     return total;
   }

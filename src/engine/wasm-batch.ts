@@ -82,12 +82,12 @@ export class WasmBatch {
     }
   }
 
-  /** Sum of output 0 over the points, and the sum of its gradients into grad. */
-  sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
+  /** Sum of scale × output 0 over the points, and the sum of scale × its gradients into grad. */
+  sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
     const rowsPtr = this.stage(theta, rows, 0);
     const total = this.k.batchSumGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      this.stride, this.theta, rowsPtr, count, this.out0, this.gsum,
+      this.stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale,
     );
     grad.set(this.heap.f64.subarray(this.gsum / 8, (this.gsum / 8) + this.inputs));
     return total;

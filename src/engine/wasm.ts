@@ -225,8 +225,8 @@ export class WasmEngine implements Engine {
     return this.lanes;
   }
 
-  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array): number {
-    return this.batch().sumGrad(x, rows, count, grad);
+  sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
+    return this.batch().sumGrad(x, rows, count, grad, scale);
   }
 
   gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {

@@ -2,6 +2,11 @@
  * fit(): minibatch training. Each epoch shuffles the points (seeded, so runs repeat), walks them
  * in minibatches, and for each one takes the mean loss and E[dL/dθ] in one meanGrad call and
  * one optimizer step on θ, in place.
+ *
+ * With workers, fit awaits between steps, and the caller holds the arrays meanwhile: so it reads
+ * the caller's params and dataset only at the call (θ is stepped in fit's own copy and written
+ * back into params after every step; the dataset is copied once), and changing them while fit
+ * runs cannot change its path.
  */
 import type { Compiled } from "../compiled.js";
 import { checkDataset, checkWorkers } from "../validate.js";
@@ -48,7 +53,8 @@ export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<
   if (!(params instanceof Float64Array) || params.length !== f.inputs) {
     throw new TypeError(`tapegrad: fit(f, params, …): params must be a Float64Array of ${f.inputs} numbers (updated in place)`);
   }
-  const { rows, count } = checkDataset(dataset, f.data, "fit");
+  const checked = checkDataset(dataset, f.data, "fit");
+  const count = checked.count;
   const optimizer = options?.optimizer;
   if (optimizer === undefined || typeof optimizer.step !== "function") {
     throw new TypeError("tapegrad: fit(): options.optimizer must be an optimizer, e.g. sgd({ learningRate: 0.1 }) or adam()");
@@ -56,6 +62,10 @@ export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<
   const epochs = wholeNumber(options.epochs ?? 1, "epochs");
   const batchSize = Math.min(wholeNumber(options.batchSize ?? count, "batchSize"), count);
   const workers = options.workers === undefined ? 1 : checkWorkers(options);
+  // Taken now, before the first await (see the top): the dataset copied unless checkDataset
+  // already made it fit's own, θ stepped in a copy.
+  const rows = workers > 1 && checked.rows === dataset ? checked.rows.slice() : checked.rows;
+  const theta = Float64Array.from(params);
   const d = f.data;
   const batches = Math.ceil(count / batchSize);
   const order = Int32Array.from({ length: count }, (_, k) => k);
@@ -76,8 +86,9 @@ export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<
         for (let j = 0; j < d; j++) batch[r * d + j] = rows[src + j]!;
       }
       const points = batch.subarray(0, size * d);
-      const result = workers > 1 ? await f.meanGrad(params, points, { workers }) : f.meanGrad(params, points, grad);
-      optimizer.step(params, result.grad);
+      const result = workers > 1 ? await f.meanGrad(theta, points, { workers }) : f.meanGrad(theta, points, grad);
+      optimizer.step(theta, result.grad);
+      params.set(theta);
       lossSum += result.value * size;
       options.onProgress?.({
         epoch: epoch + 1,

@@ -31,7 +31,7 @@ export interface Kernels {
   // Batches (assembly/batch.ts); layout in src/engine/wasm-batch.ts.
   batchSumGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
-    stride: number, theta: number, rows: number, count: number, out: number, gsum: number,
+    stride: number, theta: number, rows: number, count: number, out: number, gsum: number, scale: number,
   ): number;
   batchGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,

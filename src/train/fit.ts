@@ -4,7 +4,7 @@
  * one optimizer step on θ, in place.
  */
 import type { Compiled } from "../compiled.js";
-import { checkDataset, checkWorkers } from "../validate.js";
+import { checkDataset, checkOptionKeys, checkWorkers } from "../validate.js";
 import type { Optimizer } from "./optimizers.js";
 import { mulberry32 } from "../random.js";
 
@@ -49,13 +49,21 @@ export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<
     throw new TypeError(`tapegrad: fit(f, params, …): params must be a Float64Array of ${f.inputs} numbers (updated in place)`);
   }
   const { rows, count } = checkDataset(dataset, f.data, "fit");
-  const optimizer = options?.optimizer;
+  if (options === undefined) {
+    throw new TypeError("tapegrad: fit(f, params, dataset, options) needs options with an optimizer, e.g. { optimizer: adam() }");
+  }
+  checkOptionKeys(
+    options,
+    ["optimizer", "epochs", "batchSize", "shuffle", "seed", "workers", "onProgress"],
+    "fit(f, params, dataset, options)",
+  );
+  const optimizer = options.optimizer;
   if (optimizer === undefined || typeof optimizer.step !== "function") {
     throw new TypeError("tapegrad: fit(): options.optimizer must be an optimizer, e.g. sgd({ learningRate: 0.1 }) or adam()");
   }
   const epochs = wholeNumber(options.epochs ?? 1, "epochs");
   const batchSize = Math.min(wholeNumber(options.batchSize ?? count, "batchSize"), count);
-  const workers = options.workers === undefined ? 1 : checkWorkers(options);
+  const workers = options.workers === undefined ? 1 : checkWorkers(options, "fit(): options.workers");
   const d = f.data;
   const batches = Math.ceil(count / batchSize);
   const order = Int32Array.from({ length: count }, (_, k) => k);

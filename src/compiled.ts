@@ -286,7 +286,8 @@ export class Compiled {
     this.scalarOnly("meanGrad(params, dataset)");
     checkNumbers(params, this.inputs, "meanGrad(params, dataset): params");
     const { rows, count } = checkDataset(dataset, this.data, "meanGrad");
-    if (outOrOptions !== undefined && !(outOrOptions instanceof Float64Array)) {
+    // An array of any kind is a (wrong) output array, for result() to name; anything else options.
+    if (outOrOptions !== undefined && !ArrayBuffer.isView(outOrOptions) && !Array.isArray(outOrOptions)) {
       checkOptionKeys(outOrOptions, ["workers"], "meanGrad(params, dataset, options)");
       const workers = checkWorkers(outOrOptions);
       if (workers > 1) return this.workerPool(workers).sumGrad(params, rows, count).then(({ total, grad }) => {
@@ -295,7 +296,7 @@ export class Compiled {
       });
       return Promise.resolve(this.meanGrad(params, rows));
     }
-    const grad = this.result(outOrOptions, this.inputs, "meanGrad");
+    const grad = this.result(outOrOptions as Float64Array | undefined, this.inputs, "meanGrad");
     const total = engine.sumGradBatch(params, rows, count, grad);
     for (let i = 0; i < grad.length; i++) grad[i] /= count;
     return { value: total / count, grad };

@@ -161,6 +161,16 @@ describe("no raw errors: misuse gets a tapegrad: message saying what to do", () 
     expect((error.cause as Error).message).toMatch(/xs.map is not a function/);
   });
 
+  it("says sum() of a single variable needs an array, and how to compile a vector function", () => {
+    const vector = ((xs: Var[]) => sum(xs)) as unknown as (x: Var) => Var;
+    expect(() => compile(vector)).toThrow(/^tapegrad: sum\(xs\) needs an array of variables and numbers, got a single variable; .*\{ inputs: n \}/);
+  });
+
+  it("names a plain array given to meanGrad as the output array, not as options", () => {
+    const d = compile({ params: 1, data: 1 }, ([w], [x]) => w!.mul(x!));
+    expect(() => d.meanGrad([1], [1, 2], [0] as unknown as Float64Array)).toThrow(/^tapegrad: the output array for meanGrad must be a Float64Array, got an array/);
+  });
+
   it("says math functions on plain numbers need compile(), and to use Math", () => {
     expect(() => sin(0.7)).toThrow(/^tapegrad: sin\(\) was called with numbers only, outside compile\(\).*For plain numbers use Math\.sin/);
     expect(() => sum([1, 2])).toThrow(/^tapegrad: add\(\) was called with numbers only/);

@@ -81,6 +81,16 @@ describe("sizes are checked before anything that size is allocated", () => {
     f.dispose();
   });
 
+  it("refuses to explain a tape of more than 10^6 nodes, before building its graph", () => {
+    const f = compile((xs: Var[]) => [sum(xs), xs[0]!.mul(2)], { inputs: 500_001, engine: "js" });
+    expect(f.size).toBe(1_000_003); // 500 001 inputs, 500 000 adds, the constant 2 and its product
+    const start = performance.now();
+    expect(() => explain(f, { at: new Float64Array(500_001), wrt: 0, output: 1 })).toThrow(
+      /^tapegrad: explain\(\): the tape has 1,000,003 nodes, more than the 1,000,000 explain\(\) reads/,
+    );
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
   it("refuses to list more path steps than explain() shows, counted before listing", () => {
     // 200 sines, then 13 doublings: 2^13 = 8192 paths (under maxPaths), each 214 nodes long.
     const f = compile((x: Var) => {

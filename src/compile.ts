@@ -5,9 +5,9 @@
 import { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP } from "./ops.js";
-import { Trace, withTrace } from "./trace.js";
+import { MAX_NODES, Trace, withTrace } from "./trace.js";
 import { checkUnusedComparisons } from "./unused-comparisons.js";
-import { checkOptions } from "./validate.js";
+import { checkOptionKeys } from "./validate.js";
 import { describe, nodeOf, Var, type Operand } from "./var.js";
 
 /** What a traced function returns: one output, or an array of outputs. */
@@ -47,13 +47,34 @@ export function compile(fn: (xs: Var[]) => Output, options: VectorCompileOptions
 export function compile(
   fn: ((...xs: Var[]) => Output) | ((xs: Var[]) => Output) | DataCompileOptions,
   options: (CompileOptions & { inputs?: number }) | ((params: Var[], data: Var[]) => Output) = {},
+  ...extra: unknown[]
 ): Compiled {
-  if (typeof options === "function") return compileWithData(fn as DataCompileOptions, options);
+  if (typeof options === "function") {
+    if (extra.length > 0) {
+      throw new TypeError(
+        "tapegrad: compile({ params, data }, fn) takes two arguments, got a third: options go inside the spec " +
+          "object, e.g. compile({ params, data, engine, names, dataNames }, fn)",
+      );
+    }
+    return compileWithData(fn as DataCompileOptions, options);
+  }
   if (fn !== null && typeof fn === "object") {
     throw new TypeError(`tapegrad: compile({ params, data }, fn) needs the traced function second, got ${describe(options)}`);
   }
   if (typeof fn !== "function") throw new TypeError(`tapegrad: compile() needs a function, got ${describe(fn)}`);
-  checkOptions(options, "compile(fn, options)");
+  if (options !== null && typeof options === "object" && ("params" in options || "data" in options)) {
+    throw new TypeError(
+      "tapegrad: compile(fn, { params, data }): the arguments are swapped — a function of parameters and " +
+        "data takes its spec first: compile({ params, data }, fn)",
+    );
+  }
+  if (extra.length > 0) {
+    throw new TypeError(
+      "tapegrad: compile(fn, options) takes two arguments, got a third: put every option in the options " +
+        "object, e.g. compile(fn, { inputs, engine, names })",
+    );
+  }
+  checkOptionKeys(options, ["inputs", "engine", "names"], "compile(fn, options)");
   const engine = engineOf(options);
   const vector = options.inputs !== undefined;
   if (vector && fn.length > 1) {
@@ -63,8 +84,9 @@ export function compile(
   }
   const inputs = vector ? options.inputs! : fn.length;
   if (!Number.isInteger(inputs) || inputs < 0) {
-    throw new RangeError(`tapegrad: compile(): inputs must be a non-negative integer, got ${String(options.inputs)}`);
+    throw new RangeError(`tapegrad: compile(): inputs must be a non-negative integer, got ${describe(options.inputs)}`);
   }
+  checkTapeSize(inputs, "compile(fn, { inputs })", `inputs is ${inputs}`);
   if (!vector && inputs === 0) {
     throw new Error(
       "tapegrad: compile(fn): fn declares no parameters (rest or default parameters don't count); " +
@@ -77,7 +99,12 @@ export function compile(
   const outputs = withTrace(trace, () => {
     const xs: Var[] = new Array(inputs);
     for (let i = 0; i < inputs; i++) xs[i] = new Var(trace, trace.push(OP.INPUT, i, 0));
-    const result: unknown = vector ? (fn as (xs: Var[]) => Output)(xs) : (fn as (...xs: Var[]) => Output)(...xs);
+    let result: unknown;
+    try {
+      result = vector ? (fn as (xs: Var[]) => Output)(xs) : (fn as (...xs: Var[]) => Output)(...xs);
+    } catch (error) {
+      throw vector || inputs !== 1 ? error : scalarMisuse(error);
+    }
     return outputNodes(trace, result);
   });
   const tape = trace.finish(inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" });
@@ -89,19 +116,19 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(`tapegrad: compile(spec, fn) needs an object { params, data } first, got ${describe(spec)}`);
   }
+  checkOptionKeys(spec, ["params", "data", "engine", "names", "dataNames"], "compile({ params, data }, fn)");
   const engine = engineOf(spec);
   for (const key of ["params", "data"] as const) {
     const count = spec[key];
     if (!Number.isInteger(count) || count < 0) {
-      throw new RangeError(`tapegrad: compile({ params, data }, fn): ${key} must be a non-negative integer, got ${String(count)}`);
+      throw new RangeError(`tapegrad: compile({ params, data }, fn): ${key} must be a non-negative integer, got ${describe(count)}`);
     }
   }
   const { params, data } = spec;
+  checkTapeSize(params + data, "compile({ params, data }, fn)", `params + data is ${params} + ${data} = ${params + data}`);
   const given = (names: readonly string[] | undefined, count: number, what: string): string[] => {
     if (names === undefined) return [];
-    if (names.length !== count || names.some((name) => typeof name !== "string")) {
-      throw new Error(`tapegrad: compile(): ${what} must be ${count} strings, one per input`);
-    }
+    checkNames(names, count, what);
     return [...names];
   };
   const inputNames = given(spec.names, params, "names");
@@ -127,7 +154,7 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
 }
 
 function engineOf(options: CompileOptions): EngineName {
-  const engine = options.engine ?? "wasm";
+  const engine = options.engine === undefined ? "wasm" : options.engine;
   if (engine !== "wasm" && engine !== "js") {
     throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
   }
@@ -146,6 +173,42 @@ function outputNodes(trace: Trace, result: unknown): number[] {
   });
 }
 
+/** Throws unless names is an array of `count` strings (a string "ab" is not: it has no names). */
+function checkNames(names: unknown, count: number, what: string): asserts names is readonly string[] {
+  if (!Array.isArray(names) || names.length !== count || names.some((name) => typeof name !== "string")) {
+    throw new TypeError(
+      `tapegrad: compile(): ${what} must be ${count} strings in an array, one per input, got ${describe(names)}` +
+        (typeof names === "string" ? ` — e.g. ${JSON.stringify([...names])} for one-letter names` : ""),
+    );
+  }
+}
+
+/**
+ * Refuses, before any array of that size is made, more inputs than a tape may hold nodes: each
+ * input is a node, and 2^31 inputs would exhaust the JS heap before the tape's own check ran.
+ */
+function checkTapeSize(nodes: number, call: string, what: string): void {
+  if (nodes > MAX_NODES) {
+    throw new RangeError(
+      `tapegrad: ${call}: ${what}, more than the ${MAX_NODES.toLocaleString("en-US")} nodes (2^27) a tape may ` +
+        "hold, and each input is a node; split the problem into smaller functions",
+    );
+  }
+}
+
+/**
+ * A TypeError thrown by a function of one scalar variable, compiled without { inputs }: most
+ * likely a function of a vector (xs.map is not a function), so say how to compile one.
+ */
+function scalarMisuse(error: unknown): unknown {
+  if (!(error instanceof TypeError) || error.message.startsWith("tapegrad:")) return error;
+  return new TypeError(
+    `tapegrad: compile(fn): fn threw "${error.message}" when called with one scalar variable. ` +
+      "If fn takes an array of variables, pass { inputs: n }: compile((xs) => …, { inputs: n })",
+    { cause: error },
+  );
+}
+
 /** Input names: the ones given, else the parameter names, else x0, x1, … (see Tape). */
 function inputNames(
   fn: Function,
@@ -154,9 +217,7 @@ function inputNames(
   given?: readonly string[],
 ): { inputNames: string[]; vectorName: string } {
   if (given !== undefined) {
-    if (given.length !== inputs || given.some((name) => typeof name !== "string")) {
-      throw new Error(`tapegrad: compile(): names must be ${inputs} strings, one per input`);
-    }
+    checkNames(given, inputs, "names");
     return { inputNames: [...given], vectorName: "x" };
   }
   const params = parameterNames(fn);

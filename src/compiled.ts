@@ -6,7 +6,8 @@ import type { Engine, EngineName } from "./engine/engine.js";
 import { JsEngine } from "./engine/js.js";
 import { WasmEngine } from "./engine/wasm.js";
 import { copyTape, type Tape } from "./tape.js";
-import { checkDataset, checkNumbers, checkOptions, checkOut, checkWorkers } from "./validate.js";
+import { checkDataset, checkDense, checkNumbers, checkOptionKeys, checkOut, checkWorkers } from "./validate.js";
+import { describe } from "./var.js";
 import { WorkerPool } from "./batch/pool.js";
 import { checkSeparate } from "./aliasing.js";
 import * as sweeps from "./derivatives.js";
@@ -168,6 +169,8 @@ export class Compiled {
     const point = this.dataArg(data, "jvpMany");
     checkNumbers(x, this.inputs, "jvpMany(x, V, k): x");
     checkCount(k, "jvpMany(x, V, k): k (the number of directions)");
+    checkDense(k, this.inputs, "jvpMany(x, V, k): V, k × n", MANY_INSTEAD);
+    checkDense(k, this.outputs, "jvpMany(x, V, k): the tangents, k × m", MANY_INSTEAD);
     checkNumbers(V, k * this.inputs, `jvpMany(x, V, k): V (k × n = ${k} × ${this.inputs}, row-major)`);
     const value = new Float64Array(this.outputs);
     const tangents = new Float64Array(k * this.outputs);
@@ -184,6 +187,8 @@ export class Compiled {
     const point = this.dataArg(data, "vjpMany");
     checkNumbers(x, this.inputs, "vjpMany(x, U, k): x");
     checkCount(k, "vjpMany(x, U, k): k (the number of cotangents)");
+    checkDense(k, this.outputs, "vjpMany(x, U, k): U, k × m", MANY_INSTEAD);
+    checkDense(k, this.inputs, "vjpMany(x, U, k): the products, k × n", MANY_INSTEAD);
     checkNumbers(U, k * this.outputs, `vjpMany(x, U, k): U (k × m = ${k} × ${this.outputs}, row-major)`);
     const value = new Float64Array(this.outputs);
     const grads = new Float64Array(k * this.inputs);
@@ -197,11 +202,15 @@ export class Compiled {
    */
   jacobian(x: ArrayLike<number>, options: JacobianOptions = {}): Jacobian {
     const engine = this.live("jacobian");
-    checkOptions(options, "jacobian(x, options)");
-    const mode = options.mode ?? "auto";
+    checkOptionKeys(options, ["mode", "data"], "jacobian(x, options)");
+    const mode = options.mode === undefined ? "auto" : options.mode;
     if (mode !== "auto" && mode !== "forward" && mode !== "reverse") {
       throw new Error(`tapegrad: jacobian(): mode must be "auto", "forward" or "reverse", got ${JSON.stringify(mode)}`);
     }
+    checkDense(
+      this.outputs, this.inputs, "jacobian(x): the m × n Jacobian",
+      "take it in parts with vjpMany or jvpMany, or use jvp/vjp products without forming it",
+    );
     checkNumbers(x, this.inputs, "jacobian(x): x");
     const point = this.dataArg(options.data, "jacobian");
     const value = new Float64Array(this.outputs);
@@ -243,6 +252,10 @@ export class Compiled {
     const engine = this.live("hessian");
     const point = this.dataArg(data, "hessian");
     this.scalarOnly("hessian(x)");
+    checkDense(
+      this.inputs, this.inputs, "hessian(x): the n × n Hessian",
+      "use hvp(x, v) for Hessian-vector products without forming it",
+    );
     checkNumbers(x, this.inputs, "hessian(x): x");
     const H = new Float64Array(this.inputs * this.inputs);
     const value = sweeps.hessian(engine, this.inputs, x, point, H);
@@ -257,6 +270,7 @@ export class Compiled {
     const engine = this.live("evalBatch");
     checkNumbers(params, this.inputs, "evalBatch(params, dataset): params");
     const { rows, count } = checkDataset(dataset, this.data, "evalBatch");
+    checkDense(count, this.outputs, "evalBatch(params, dataset): the values, points × outputs", BATCH_INSTEAD);
     const values = new Float64Array(count * this.outputs);
     engine.evalBatch(params, rows, count, values);
     return values;
@@ -268,6 +282,7 @@ export class Compiled {
     this.scalarOnly("gradBatch(params, dataset)");
     checkNumbers(params, this.inputs, "gradBatch(params, dataset): params");
     const { rows, count } = checkDataset(dataset, this.data, "gradBatch");
+    checkDense(count, this.inputs, "gradBatch(params, dataset): the gradients, points × params", BATCH_INSTEAD);
     const value = new Float64Array(count);
     const grad = new Float64Array(count * this.inputs);
     engine.gradBatch(params, rows, count, value, grad);
@@ -290,13 +305,15 @@ export class Compiled {
     this.scalarOnly("meanGrad(params, dataset)");
     checkNumbers(params, this.inputs, "meanGrad(params, dataset): params");
     const { rows, count } = checkDataset(dataset, this.data, "meanGrad");
-    if (outOrOptions !== undefined && !(outOrOptions instanceof Float64Array)) {
+    // An array of any kind is a (wrong) output array, for result() to name; anything else options.
+    if (outOrOptions !== undefined && !ArrayBuffer.isView(outOrOptions) && !Array.isArray(outOrOptions)) {
+      checkOptionKeys(outOrOptions, ["workers"], "meanGrad(params, dataset, options)");
       const workers = checkWorkers(outOrOptions);
       // The pool copies θ and the rows before it returns: the caller may change them right away.
       if (workers > 1) return this.workerPool().meanGrad(params, rows, count, workers);
       return Promise.resolve(this.meanGrad(params, rows));
     }
-    const grad = this.result(outOrOptions, this.inputs, "meanGrad", "params", params, "dataset", dataset);
+    const grad = this.result(outOrOptions as Float64Array | undefined, this.inputs, "meanGrad", "params", params, "dataset", dataset);
     // Each term is scaled by 1/count before it is added (not the sum divided afterwards), so the
     // mean of finite values is finite even where their sum would overflow.
     const value = engine.sumGradBatch(params, rows, count, grad, 1 / count);
@@ -396,9 +413,12 @@ export class Compiled {
   }
 }
 
+const MANY_INSTEAD = "pass the directions in smaller groups (fewer per call)";
+const BATCH_INSTEAD = "split the dataset into smaller batches, or use meanGrad for the mean gradient";
+
 /** Throws unless k is a non-negative integer count. */
 function checkCount(k: unknown, what: string): asserts k is number {
   if (typeof k !== "number" || !Number.isInteger(k) || k < 0) {
-    throw new RangeError(`tapegrad: ${what} must be a non-negative integer, got ${String(k)}`);
+    throw new RangeError(`tapegrad: ${what} must be a non-negative integer, got ${describe(k)}`);
   }
 }

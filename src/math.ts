@@ -3,7 +3,7 @@
  * Each records one node (see var.ts); the op table (ops.ts) holds what they mean.
  */
 import { OP } from "./ops.js";
-import { binary, constant, power, unary, type Operand, type Var } from "./var.js";
+import { binary, constant, describe, power, unary, Var, type Operand } from "./var.js";
 
 export { constant, select } from "./var.js";
 
@@ -36,6 +36,12 @@ export const abs = (x: Operand): Var => unary(OP.ABS, x);
 
 /** Sum of many operands, left to right (n − 1 add nodes); the empty sum is the constant 0. */
 export function sum(xs: readonly Operand[]): Var {
+  if (xs === null || typeof xs !== "object" || typeof (xs as { length?: unknown }).length !== "number") {
+    throw new TypeError(
+      `tapegrad: sum(xs) needs an array of variables and numbers, got ${xs instanceof Var ? "a single variable" : describe(xs)}` +
+        (xs instanceof Var ? "; for a function of a vector, compile((xs) => …, { inputs: n })" : ""),
+    );
+  }
   let total: Operand = xs.length === 0 ? 0 : xs[0]!;
   for (let i = 1; i < xs.length; i++) total = binary(OP.ADD, total, xs[i]!);
   return typeof total === "number" ? constant(total) : total;

@@ -20,7 +20,7 @@ import { compile } from "./compile.js";
 import type { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP, OPS } from "./ops.js";
-import { checkOptions } from "./validate.js";
+import { checkOptionKeys } from "./validate.js";
 import { binary, power, select, unary, type Operand, type Var } from "./var.js";
 
 export interface ParseOptions {
@@ -77,7 +77,7 @@ const NUMBER = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 
 /** Compiles the expression in `text`; its inputs are its free names (see ParseOptions.names). */
 export function parse(text: string, options: ParseOptions = {}): Compiled {
-  checkOptions(options, "parse(text, options)");
+  checkOptionKeys(options, ["names", "engine"], "parse(text, options)");
   if (typeof text !== "string") throw new TypeError(`tapegrad: parse() needs a string, got ${typeof text}`);
   const tree = new Parser(text).parseAll();
   const names = options.names === undefined ? freeNames(tree) : checkNames(options.names);

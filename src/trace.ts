@@ -136,6 +136,11 @@ export function activeTrace(): Trace {
   return active;
 }
 
+/** The trace being recorded, or null outside compile() (for messages that need to tell which). */
+export function currentTrace(): Trace | null {
+  return active;
+}
+
 /** Runs body with trace active; nested compile() calls restore the outer trace after. */
 export function withTrace<T>(trace: Trace, body: () => T): T {
   const outer = active;

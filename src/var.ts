@@ -2,8 +2,8 @@
  * Var: a scalar variable being traced. It is only a handle — (trace, node index) — so a function
  * of 10⁵ variables allocates 10⁵ small objects while recording and nothing at all when replayed.
  */
-import { OP } from "./ops.js";
-import { activeTrace, type Trace } from "./trace.js";
+import { OP, opRule } from "./ops.js";
+import { activeTrace, currentTrace, type Trace } from "./trace.js";
 
 /** What operations accept: a traced variable or a plain number (lifted to a constant). */
 export type Operand = Var | number;
@@ -79,12 +79,12 @@ export function nodeOf(t: Trace, x: Operand): number {
 }
 
 export function unary(op: number, x: Operand): Var {
-  const t = activeTrace();
+  const t = currentTrace() ?? outside(opName(op), [x]);
   return new Var(t, t.push(op, nodeOf(t, x), 0));
 }
 
 export function binary(op: number, x: Operand, y: Operand): Var {
-  const t = activeTrace();
+  const t = currentTrace() ?? outside(opName(op), [x, y]);
   return new Var(t, t.push(op, nodeOf(t, x), nodeOf(t, y)));
 }
 
@@ -95,16 +95,37 @@ export function power(x: Operand, y: Operand): Var {
 
 /** A variable holding the number x (a constant node), for code that wants a Var in hand. */
 export function constant(x: number): Var {
-  const t = activeTrace();
+  const t = currentTrace() ?? outside("constant", [x]);
   return new Var(t, nodeOf(t, x));
 }
 
 /** select(c, t, f): t where c > 0, else f — recorded, so it replays the right branch per call. */
 export function select(condition: Operand, ifTrue: Operand, ifFalse: Operand): Var {
-  const t = activeTrace();
+  const t = currentTrace() ?? outside("select", [condition, ifTrue, ifFalse]);
   const c = nodeOf(t, condition);
   const branches = t.push(OP.BRANCHES, nodeOf(t, ifTrue), nodeOf(t, ifFalse));
   return new Var(t, t.push(OP.SELECT, c, branches));
+}
+
+/** The user-facing name of an op: sin, add, … (powc is what pow(x, number) records). */
+function opName(op: number): string {
+  return op === OP.POWC ? "pow" : opRule(op).name;
+}
+
+/**
+ * An operation called outside compile(). With a variable among the operands, it was kept past
+ * its compile() (activeTrace() says so); with numbers only, the user wanted plain arithmetic.
+ */
+function outside(name: string, operands: readonly unknown[]): never {
+  if (operands.some((x) => x instanceof Var)) activeTrace();
+  const instead = ["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "abs", "min", "max", "pow"].includes(name)
+    ? `Math.${name}(…)`
+    : "Math functions and JS operators";
+  throw new Error(
+    `tapegrad: ${name}() was called with numbers only, outside compile(): tapegrad's math functions record ` +
+      "operations on variables and only work inside the function given to compile(). " +
+      `For plain numbers use ${instead}`,
+  );
 }
 
 export function describe(x: unknown): string {

@@ -12,6 +12,7 @@ import { expression, nameOf } from "./names.js";
 import {
   edgePartial, formatNumber, graphOf, nodeAdjoints, nodeName, nodeTangents, nodeValues, type GraphEdge,
 } from "./graph.js";
+import { checkOptionKeys } from "../validate.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
 
 export interface DotOptions {
@@ -29,10 +30,25 @@ export interface DotOptions {
   digits?: number;
 }
 
+/**
+ * The most tape nodes toDot() draws. A node is a line or two of DOT (~100 bytes with its edges),
+ * so 10^5 nodes is ~10 MB of text — already far beyond what Graphviz lays out in reasonable time;
+ * a 6-million-node tape made strings past V8's limit and aborted the process.
+ */
+export const MAX_DOT_NODES = 100_000;
+
 /** The graph of f as Graphviz DOT (render with `dot -Tsvg`). */
 export function toDot(f: Compiled, options: DotOptions = {}): string {
   const tape = tapeOf(f, "toDot()");
   if (options === null || typeof options !== "object") throw new TypeError("tapegrad: toDot(f, options): options must be an object");
+  checkOptionKeys(options, ["at", "data", "mode", "wrt", "output", "digits"], "toDot(f, options)");
+  if (tape.op.length > MAX_DOT_NODES) {
+    throw new RangeError(
+      `tapegrad: toDot(): the tape has ${tape.op.length.toLocaleString("en-US")} nodes, more than the ` +
+        `${MAX_DOT_NODES.toLocaleString("en-US")} toDot() draws (Graphviz cannot lay out more anyway); ` +
+        "draw a smaller instance of the function (fewer inputs), or use explain() for one derivative",
+    );
+  }
   const { mode, digits = 6 } = options;
   if (mode !== undefined && mode !== "forward" && mode !== "reverse") {
     throw new Error(`tapegrad: toDot(): mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);

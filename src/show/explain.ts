@@ -14,9 +14,24 @@ import { expression, nameOf } from "./names.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
 import { dataName, inputName, type Tape } from "../tape.js";
 import { OP, zmul } from "../ops.js";
+import { checkOptionKeys } from "../validate.js";
 
 /** Paths explain() lists by default before refusing. */
 export const DEFAULT_MAX_PATHS = 10_000;
+
+/**
+ * The most path steps (nodes, summed over the listed paths) explain() lists, whatever maxPaths
+ * says: each step keeps a node, a name and a partial and prints a few dozen characters, and two
+ * paths through a 6-million-node sum took 15 s and 2 GB before a string was built. 10^6 steps is
+ * tens of MB of text, past anything readable; counted before listing, like the paths.
+ */
+export const MAX_PATH_STEPS = 1_000_000;
+
+/**
+ * The largest tape explain() reads: it builds the lecture's graph (an object per edge) before it
+ * can count paths, which took 3 s and 600 MB at 10^6 nodes and 43 s and 2.7 GB at 6·10^6.
+ */
+export const MAX_EXPLAIN_NODES = 1_000_000;
 
 export interface ExplainOptions {
   /** The point: one number per input, or { name: value }. */
@@ -66,6 +81,14 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   if (options === null || typeof options !== "object") {
     throw new TypeError("tapegrad: explain(f, { at, wrt }): options must be an object");
   }
+  checkOptionKeys(options, ["at", "data", "wrt", "output", "maxPaths"], "explain(f, options)");
+  if (tape.op.length > MAX_EXPLAIN_NODES) {
+    throw new RangeError(
+      `tapegrad: explain(): the tape has ${formatCount(tape.op.length)} nodes, more than the ` +
+        `${formatCount(MAX_EXPLAIN_NODES)} explain() reads; use grad() or vjp() for the number, or explain a ` +
+        "smaller instance of the function (fewer inputs)",
+    );
+  }
   if (options.at === undefined) throw new Error("tapegrad: explain(): needs a point: pass at");
   const at = resolvePoint(tape, options.at, "explain()");
   const data = resolveData(tape, options.data, "explain()");
@@ -83,9 +106,14 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
   const derivativeEdges = graph.inEdges.map((edges) => edges.filter((edge) => edge.derivative));
   // count[i] = number of paths from the input to node i; a float, so 2^1000 stays countable.
   const count = new Float64Array(tape.op.length);
+  // steps[i] = the number of nodes on all those paths together, not counting the input.
+  const steps = new Float64Array(tape.op.length);
   count[wrt] = 1;
   for (const node of graph.nodes) {
-    for (const edge of derivativeEdges[node]!) count[node]! += count[edge.from]!;
+    for (const edge of derivativeEdges[node]!) {
+      count[node]! += count[edge.from]!;
+      steps[node]! += steps[edge.from]! + count[edge.from]!;
+    }
   }
   const top = tape.outputs[output]!;
   const total = count[top]!;
@@ -96,6 +124,14 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
       `tapegrad: explain(): ${formatCount(total)} paths lead from ${by} to ${of}, more than maxPaths ` +
         `(${maxPaths}); the sum over paths is the lecture's definition, not a way to compute — use ` +
         "grad() for the number, or raise maxPaths",
+    );
+  }
+  const totalSteps = steps[top]! + total;
+  if (totalSteps > MAX_PATH_STEPS) {
+    throw new RangeError(
+      `tapegrad: explain(): the ${formatCount(total)} path${total === 1 ? "" : "s"} from ${by} to ${of} ${total === 1 ? "has" : "have"} ` +
+        `${formatCount(totalSteps)} nodes together, more than the ${formatCount(MAX_PATH_STEPS)} explain() lists; ` +
+        "use grad() for the number, or explain a smaller instance of the function",
     );
   }
 

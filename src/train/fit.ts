@@ -9,7 +9,7 @@
  * runs cannot change its path.
  */
 import type { Compiled } from "../compiled.js";
-import { checkDataset, checkWorkers } from "../validate.js";
+import { checkDataset, checkOptionKeys, checkWorkers } from "../validate.js";
 import type { Optimizer } from "./optimizers.js";
 import { mulberry32 } from "../random.js";
 
@@ -55,13 +55,21 @@ export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<
   }
   const checked = checkDataset(dataset, f.data, "fit");
   const count = checked.count;
-  const optimizer = options?.optimizer;
+  if (options === undefined) {
+    throw new TypeError("tapegrad: fit(f, params, dataset, options) needs options with an optimizer, e.g. { optimizer: adam() }");
+  }
+  checkOptionKeys(
+    options,
+    ["optimizer", "epochs", "batchSize", "shuffle", "seed", "workers", "onProgress"],
+    "fit(f, params, dataset, options)",
+  );
+  const optimizer = options.optimizer;
   if (optimizer === undefined || typeof optimizer.step !== "function") {
     throw new TypeError("tapegrad: fit(): options.optimizer must be an optimizer, e.g. sgd({ learningRate: 0.1 }) or adam()");
   }
   const epochs = wholeNumber(options.epochs ?? 1, "epochs");
   const batchSize = Math.min(wholeNumber(options.batchSize ?? count, "batchSize"), count);
-  const workers = options.workers === undefined ? 1 : checkWorkers(options);
+  const workers = options.workers === undefined ? 1 : checkWorkers(options, "fit(): options.workers");
   // Taken now, before the first await (see the top): the dataset copied unless checkDataset
   // already made it fit's own, θ stepped in a copy.
   const rows = workers > 1 && checked.rows === dataset ? checked.rows.slice() : checked.rows;

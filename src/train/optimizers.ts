@@ -2,7 +2,7 @@
  * Optimizers: each step updates the parameters in place from a gradient, keeping its own state
  * (velocity, moment estimates) sized on first use. Formulas as in PyTorch's SGD and Adam.
  */
-import { checkOptions } from "../validate.js";
+import { checkOptionKeys } from "../validate.js";
 
 export interface Optimizer {
   /** θ ← θ − update(grad), in place. */
@@ -30,8 +30,12 @@ export interface AdamOptions {
 
 /** Stochastic gradient descent, with optional (heavy-ball) momentum. */
 export function sgd(options: SgdOptions): Optimizer {
-  const rate = positive(options?.learningRate, "sgd: learningRate");
-  const momentum = unitInterval(options.momentum ?? 0, "sgd: momentum");
+  if (options === undefined) {
+    throw new TypeError("tapegrad: sgd(options) needs options with a learningRate, e.g. sgd({ learningRate: 0.1 })");
+  }
+  checkOptionKeys(options, ["learningRate", "momentum"], "sgd(options)");
+  const rate = positive(options.learningRate, "sgd: learningRate");
+  const momentum = unitInterval(options.momentum === undefined ? 0 : options.momentum, "sgd: momentum");
   let velocity: Float64Array | null = null;
   return {
     step(params, grad) {
@@ -54,7 +58,7 @@ export function sgd(options: SgdOptions): Optimizer {
 
 /** Adam (Kingma & Ba): per-parameter steps from bias-corrected moment estimates. */
 export function adam(options: AdamOptions = {}): Optimizer {
-  checkOptions(options, "adam(options)");
+  checkOptionKeys(options, ["learningRate", "beta1", "beta2", "epsilon"], "adam(options)");
   const rate = positive(options.learningRate ?? 0.001, "adam: learningRate");
   const beta1 = unitInterval(options.beta1 ?? 0.9, "adam: beta1");
   const beta2 = unitInterval(options.beta2 ?? 0.999, "adam: beta2");

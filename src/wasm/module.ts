@@ -55,13 +55,41 @@ let compiled: WebAssembly.Module | null = null;
 
 /** The compiled module, once per realm: structured-cloneable, so workers get it without bytes. */
 export function wasmModule(): WebAssembly.Module {
-  if (compiled === null) compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  if (compiled === null) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as Uint8Array<ArrayBuffer>);
+    } catch (error) {
+      throw blocked(error, "compiled");
+    }
+  }
   return compiled;
 }
 
 function wasmInstance(): WebAssembly.Instance {
-  if (instance === null) instance = instantiateSync(wasmModule(), kernelImports()).instance;
+  if (instance === null) {
+    const module = wasmModule();
+    try {
+      instance = instantiateSync(module, kernelImports()).instance;
+    } catch (error) {
+      throw blocked(error, "instantiated");
+    }
+  }
   return instance;
+}
+
+/**
+ * The engine's module could not be compiled or instantiated: most often a Content-Security-Policy
+ * without 'wasm-unsafe-eval' (the browser throws a bare CompileError). Say what to allow, and that
+ * the TypeScript engine needs no WebAssembly; the original error is kept as `cause`.
+ */
+function blocked(error: unknown, what: string): Error {
+  const original = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new Error(
+    `tapegrad: compile(): the WebAssembly engine could not be ${what} (${original}). If a Content-Security-Policy ` +
+      "blocks WebAssembly, allow it by adding 'wasm-unsafe-eval' to script-src; or compile with " +
+      '{ engine: "js" }, which runs without WebAssembly',
+    { cause: error },
+  );
 }
 
 /** The kernels of this realm's module instance. */

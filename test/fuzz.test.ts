@@ -11,7 +11,16 @@
  *     a few ulp), with the same NaN / finite / ±∞ classification;
  *  3. forward against reverse: the jacobian forward and reverse agree entrywise to tolerance and —
  *     by the zero rule — in NaN / finite / ±∞ classification, except where the one documented
- *     cancellation exception can occur (criterion: see `cancellationRisk`);
+ *     cancellation exception can occur. Criterion (conservative, see `accumulate`): the reference
+ *     sweeps below flag a graph when, at any node, a forward tangent sum or a reverse adjoint sum
+ *     has two or more non-zero pieces that cancel exactly or nearly (|sum| ≤ 1e-9·Σ|pieces|, as
+ *     the engines may add in another order) or that involve ±∞ or NaN; only such a sum can give 0
+ *     (or finite) in one mode and ∞ − ∞ in the other. Flagged graphs skip the comparison;
+ *  Disagreements with the reference are labelled with whether the pre-fix semantics (one-sided
+ *  zero rule, sqrt'/log'(−0) = −∞, min/max routing a NaN) explain them — a known spec item — or
+ *  not. min/max with a NaN operand: the reference gives both partials NaN ("NaN in, NaN out").
+ *  Engine-vs-engine checks skip points where the graph is ill-conditioned (see `illConditioned`).
+ *
  *  4. both engines against an independent reference written here from the spec (values, forward
  *     tangents and reverse adjoints with the symmetric zero rule and routing);
  *  5. batches: gradBatch / evalBatch / meanGrad with the inputs split into params and data

@@ -1,0 +1,626 @@
+/**
+ * Differential fuzz test: thousands of random graphs over every op (select, min, max, abs, relu,
+ * pow, powc, div, log, sqrt, the comparisons, …) at points near kinks and domain edges (0, ±0,
+ * exact ties, 1, negative bases, huge |x|, NaN, ±∞) as well as ordinary points. Each graph is
+ * checked for:
+ *
+ *  1. lanes vs single sweeps, bit-identical (Object.is): jvp(eᵢ) = jvpMany lane = jacobian
+ *     forward column; vjp(eⱼ) = vjpMany lane = jacobian reverse row (= grad for one output);
+ *     hvp(eᵢ) = hessian column;
+ *  2. the wasm engine against the js engine: values and every derivative to ~1e-12 relative (or
+ *     a few ulp), with the same NaN / finite / ±∞ classification;
+ *  3. forward against reverse: the jacobian forward and reverse agree entrywise to tolerance and —
+ *     by the zero rule — in NaN / finite / ±∞ classification, except where the one documented
+ *     cancellation exception can occur. Criterion (conservative, see `accumulate`): the reference
+ *     sweeps below flag a graph when, at any node, a forward tangent sum or a reverse adjoint sum
+ *     has two or more non-zero pieces that cancel exactly or nearly (|sum| ≤ 1e-9·Σ|pieces|, as
+ *     the engines may add in another order) or that involve ±∞ or NaN; only such a sum can give 0
+ *     (or finite) in one mode and ∞ − ∞ in the other. Flagged graphs skip the comparison;
+ *  Disagreements with the reference are labelled with whether the pre-fix semantics (one-sided
+ *  zero rule, sqrt'/log'(−0) = −∞, min/max routing a NaN) explain them — a known spec item — or
+ *  not. min/max with a NaN operand: the reference gives both partials NaN ("NaN in, NaN out").
+ *  Engine-vs-engine checks skip points where the graph is ill-conditioned (see `illConditioned`).
+ *
+ *  4. both engines against an independent reference written here from the spec (values, forward
+ *     tangents and reverse adjoints with the symmetric zero rule and routing);
+ *  5. batches: gradBatch / evalBatch / meanGrad with the inputs split into params and data
+ *     against per-point grad / eval;
+ *  6. central finite differences where the graph is smooth at the point.
+ *
+ * The seed differs per run (Date.now()) unless FUZZ_SEED is set; every failure message carries
+ * the seed, the graph index, the graph as runnable code and the point, e.g.
+ *   FUZZ_SEED=1733000000000 npx vitest run test/fuzz.test.ts
+ * replays a run; FUZZ_GRAPHS sets the number of graphs (default 2000); FUZZ_DUMP=file writes
+ * every failure there.
+ */
+import { writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as tg from "../src/index.js";
+import { compile, type Compiled, type EngineName, type Var } from "../src/index.js";
+import { OPS } from "../src/ops.js";
+import { rng } from "./helpers.js";
+
+const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+const GRAPHS = process.env.FUZZ_GRAPHS !== undefined ? Number(process.env.FUZZ_GRAPHS) : 2000;
+
+// ---------------------------------------------------------------------------------------------
+// graphs
+
+type Ref = { v: number } | { c: number };
+interface GNode {
+  op: string;
+  args: Ref[];
+}
+interface Graph {
+  inputs: number;
+  nodes: GNode[]; // node i of the graph is value index inputs + i
+  outputs: number[]; // value indices
+}
+
+const UNARY = ["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "relu", "abs"];
+const BINARY = ["add", "sub", "mul", "div", "pow", "min", "max"];
+const COMPARE = ["lt", "le", "gt", "ge", "eq"];
+const CONSTANTS = [0, 1, -1, 2, 0.5, -2, 3, 1e-3, 1e3, 10];
+const EXPONENTS = [2, 3, 0.5, -1, 0, 1, -2, 1.5, -0.5, 4];
+
+function randomGraph(random: () => number): Graph {
+  const inputs = 1 + Math.floor(random() * 4);
+  const size = 2 + Math.floor(random() * 14);
+  const nodes: GNode[] = [];
+  const comparisons: number[] = [];
+  const pick = (): Ref => {
+    if (random() < 0.08) return { c: CONSTANTS[Math.floor(random() * CONSTANTS.length)]! };
+    // Prefer recent values so graphs get deep, not only wide.
+    const count = inputs + nodes.length;
+    const r = random();
+    const i = r < 0.5 ? count - 1 - Math.floor(random() * Math.min(count, 3)) : Math.floor(random() * count);
+    return { v: i };
+  };
+  const pickVar = (): Ref => {
+    const count = inputs + nodes.length;
+    return { v: random() < 0.5 ? count - 1 : Math.floor(random() * count) };
+  };
+  for (let k = 0; k < size; k++) {
+    const r = random();
+    let node: GNode;
+    if (r < 0.4) node = { op: UNARY[Math.floor(random() * UNARY.length)]!, args: [pickVar()] };
+    else if (r < 0.72) {
+      const op = BINARY[Math.floor(random() * BINARY.length)]!;
+      node = { op, args: [pickVar(), pick()] };
+      if (random() < 0.3) node.args.reverse();
+      if (node.args.filter((a) => "v" in a).length === 0) node.args[0] = pickVar();
+    } else if (r < 0.8) {
+      node = { op: "powc", args: [pickVar(), { c: EXPONENTS[Math.floor(random() * EXPONENTS.length)]! }] };
+    } else if (r < 0.9) {
+      node = { op: COMPARE[Math.floor(random() * COMPARE.length)]!, args: [pickVar(), pick()] };
+      comparisons.push(inputs + nodes.length);
+    } else {
+      const cond: Ref = comparisons.length > 0 && random() < 0.7
+        ? { v: comparisons[Math.floor(random() * comparisons.length)]! }
+        : pickVar();
+      node = { op: "select", args: [cond, pickVar(), pick()] };
+    }
+    nodes.push(node);
+  }
+  const total = inputs + nodes.length;
+  const m = 1 + Math.floor(random() * 3);
+  const outputs: number[] = [total - 1];
+  for (let j = 1; j < m; j++) outputs.push(inputs + Math.floor(random() * nodes.length));
+  return { inputs, nodes, outputs };
+}
+
+const scaleOf = (xs: ArrayLike<number>): number => Array.from(xs).reduce((s, v) => (Number.isFinite(v) ? Math.max(s, Math.abs(v)) : s), 0);
+const fmt = (x: number): string => (Object.is(x, -0) ? "-0" : String(x));
+
+/** The graph as code that replays it: compile(G, { inputs }) with the tapegrad free functions. */
+function describeGraph(g: Graph): string {
+  const name = (r: Ref): string => ("c" in r ? fmt(r.c) : r.v < g.inputs ? `xs[${r.v}]` : `v${r.v}`);
+  const lines = g.nodes.map((n, k) => {
+    const args = n.args.map(name);
+    const fixed = n.op === "powc" ? `pow(${args[0]}, ${args[1]})`
+      : n.op === "pow" ? `pow(${args[0]}, ${"c" in n.args[1]! ? `constant(${args[1]})` : args[1]})`
+      : `${n.op}(${args.join(", ")})`;
+    return `  const v${g.inputs + k} = ${fixed};`;
+  });
+  const outs = g.outputs.map((o) => (o < g.inputs ? `xs[${o}]` : `v${o}`));
+  return `compile((xs) => {\n${lines.join("\n")}\n  return [${outs.join(", ")}];\n}, { inputs: ${g.inputs} })`;
+}
+
+/** Builds the graph through the public API (constants as numbers, pow's exponent a Var). */
+function builder(g: Graph): (xs: Var[]) => Var[] {
+  return (xs: Var[]) => {
+    const vals: Var[] = [...xs];
+    const get = (r: Ref): Var | number => ("c" in r ? r.c : vals[r.v]!);
+    const getVar = (r: Ref): Var => ("c" in r ? tg.constant(r.c) : vals[r.v]!);
+    for (const n of g.nodes) {
+      const [a, b, c] = n.args;
+      let v: Var;
+      switch (n.op) {
+        case "powc": v = tg.pow(getVar(a!), (b as { c: number }).c); break;
+        case "pow": v = tg.pow(getVar(a!), getVar(b!)); break;
+        case "select": v = tg.select(get(a!), get(b!), get(c!)); break;
+        default: {
+          const fn = (tg as unknown as Record<string, (...args: Array<Var | number>) => Var>)[n.op]!;
+          v = n.args.length === 1 ? fn(getVar(a!)) : fn(get(a!), get(b!));
+        }
+      }
+      vals.push(v);
+    }
+    return g.outputs.map((o) => vals[o]!);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// the reference: values, tangents and adjoints from the spec
+
+const RULE = new Map(OPS.map((r) => [r.name, r]));
+
+/** azmul: exactly 0 when either factor is exactly 0 (even if the other is ±∞ or NaN). */
+const az = (p: number, d: number): number => (p === 0 || d === 0 ? 0 : p * d);
+
+interface Local {
+  /** Operand value indices that receive derivative, and the partial for each (routing as a ±1 partial). */
+  operands: number[];
+  partials: number[];
+  /** relu, abs, min, max, select: the derivative is routed, so a 0 partial always gives exactly 0. */
+  routed: boolean;
+}
+
+/** Values of every node, and each node's local partials by the spec. */
+const TRANSCENDENTAL = new Set(["sin", "cos", "tan", "exp", "log", "tanh", "sigmoid", "pow", "powc"]);
+
+/**
+ * `jitter`, when given, multiplies every transcendental result and every partial by a factor
+ * within a few ulp of 1: how the engines' Math may differ. Comparing the jittered reference with
+ * the plain one tells whether the graph is ill-conditioned at the point (a 1-ulp change moves the
+ * result beyond tolerance or flips a branch); engine-vs-engine checks skip those.
+ */
+function reference(g: Graph, x: ArrayLike<number>, jitter?: () => number, today = false): { val: Float64Array; local: Local[]; kinkMargin: number } {
+  const N = g.inputs + g.nodes.length;
+  const val = new Float64Array(N);
+  for (let i = 0; i < g.inputs; i++) val[i] = x[i]!;
+  const local: Local[] = [];
+  for (let i = 0; i < g.inputs; i++) local.push({ operands: [], partials: [], routed: false });
+  let kinkMargin = Infinity; // distance to the nearest kink, relative; for the smoothness test
+  const margin = (a: number, b: number): void => {
+    kinkMargin = Math.min(kinkMargin, Math.abs(a - b) / (1 + Math.abs(a) + Math.abs(b)));
+  };
+  g.nodes.forEach((n, k) => {
+    const idx = n.args.map((r) => ("v" in r ? r.v : -1));
+    const arg = n.args.map((r) => ("c" in r ? r.c : val[r.v]!));
+    const a = arg[0]!;
+    const b = arg[1] ?? 0;
+    const operands: number[] = [];
+    const partials: number[] = [];
+    const add = (j: number, p: number): void => {
+      if (idx[j]! >= 0) {
+        operands.push(idx[j]!);
+        partials.push(p);
+      }
+    };
+    let v: number;
+    if (n.op === "select") {
+      v = a > 0 ? b : arg[2]!;
+      margin(a, 0);
+      add(a > 0 ? 1 : 2, 1);
+    } else {
+      const rule = RULE.get(n.op)!;
+      v = rule.value(a, b);
+      if (jitter !== undefined && TRANSCENDENTAL.has(n.op)) v *= jitter();
+      switch (n.op) {
+        case "relu": add(0, a > 0 ? 1 : 0); margin(a, 0); break;
+        case "abs": add(0, a > 0 ? 1 : a < 0 ? -1 : 0); margin(a, 0); break;
+        case "min":
+        case "max":
+          margin(a, b);
+          if (!today && (Number.isNaN(a) || Number.isNaN(b))) {
+            add(0, NaN);
+            add(1, NaN);
+          } else if (n.op === "min" ? a <= b : a >= b) add(0, 1);
+          else add(1, 1);
+          break;
+        case "lt": case "le": case "gt": case "ge": case "eq": margin(a, b); break;
+        case "sqrt": add(0, a === 0 && !today ? Infinity : rule.da(a, b, v)); margin(a, 0); break;
+        case "log": add(0, a === 0 && !today ? Infinity : rule.da(a, b, v)); margin(a, 0); break;
+        case "powc": add(0, rule.da(a, b, v)); margin(a, 0); break;
+        case "pow": add(0, rule.da(a, b, v)); add(1, rule.db(a, b, v)); margin(a, 0); break;
+        case "div": add(0, rule.da(a, b, v)); add(1, rule.db(a, b, v)); margin(b, 0); break;
+        case "tan": add(0, rule.da(a, b, v)); margin(Math.cos(a), 0); break;
+        default:
+          add(0, rule.da(a, b, v));
+          if (n.args.length === 2) add(1, rule.db(a, b, v));
+      }
+    }
+    val[g.inputs + k] = v;
+    if (jitter !== undefined) for (let q = 0; q < partials.length; q++) partials[q] = partials[q]! * jitter();
+    local.push({ operands, partials, routed: ["relu", "abs", "min", "max", "select"].includes(n.op) });
+  });
+  return { val, local, kinkMargin };
+}
+
+/** A sum of terms, and whether it is one the documented cancellation exception can hide in. */
+function accumulate(terms: number[]): { sum: number; risky: boolean } {
+  let sum = 0;
+  let abs = 0;
+  let nonzero = 0;
+  for (const t of terms) {
+    sum += t;
+    abs += Math.abs(t);
+    if (t !== 0) nonzero++;
+  }
+  // Risky: two or more non-zero pieces that cancel (exactly or nearly — the engines may add in
+  // another order), or that involve ±∞ / NaN. Only at such a sum can a forward tangent be 0 (or
+  // finite) where the reverse adjoint meets ∞ − ∞, or the other way round.
+  const risky = nonzero >= 2 && (!(Math.abs(sum) > 1e-9 * abs) || !Number.isFinite(abs));
+  return { sum, risky };
+}
+
+/** Jacobian by forward tangents (column per input) and reverse adjoints (row per output). */
+function referenceJacobians(g: Graph, local: Local[], today = false): { fwd: Float64Array; rev: Float64Array; risky: boolean } {
+  // today: the pre-fix rule, a zero only on the derivative side (tangent forward, adjoint reverse).
+  const mulF = today ? (p: number, d: number) => (d === 0 ? 0 : p * d) : az;
+  const N = g.inputs + g.nodes.length;
+  const n = g.inputs;
+  const m = g.outputs.length;
+  const fwd = new Float64Array(m * n);
+  const rev = new Float64Array(m * n);
+  let risky = false;
+  for (let i = 0; i < n; i++) {
+    const t = new Float64Array(N);
+    t[i] = 1;
+    for (let k = n; k < N; k++) {
+      const { operands, partials, routed } = local[k]!;
+      const mul = routed ? az : mulF;
+      const r = accumulate(operands.map((o, j) => mul(partials[j]!, t[o]!)));
+      t[k] = r.sum;
+      risky ||= r.risky;
+    }
+    g.outputs.forEach((o, j) => (fwd[j * n + i] = t[o]!));
+  }
+  for (let j = 0; j < m; j++) {
+    const contributions: number[][] = Array.from({ length: N }, () => []);
+    contributions[g.outputs[j]!]!.push(1);
+    for (let k = N - 1; k >= 0; k--) {
+      const r = accumulate(contributions[k]!);
+      risky ||= r.risky;
+      const { operands, partials, routed } = local[k]!;
+      const mul = routed ? az : mulF;
+      operands.forEach((o, q) => contributions[o]!.push(mul(partials[q]!, r.sum)));
+      if (k < n) rev[j * n + k] = r.sum;
+    }
+  }
+  return { fwd, rev, risky };
+}
+
+/**
+ * Conditioning: two jittered references (each transcendental rounding and partial moved by up to
+ * 2 ulp). Ill-conditioned when a value or a Jacobian entry then moves beyond 1e-12 relative or
+ * changes class.
+ */
+function illConditioned(g: Graph, x: ArrayLike<number>, random: () => number): boolean {
+  const ref = reference(g, x);
+  const refJ = referenceJacobians(g, ref.local);
+  const refOut = g.outputs.map((o) => ref.val[o]!);
+  const ps = Math.max(scaleOf(refJ.fwd), scaleOf(refJ.rev));
+  for (let t = 0; t < 2; t++) {
+    const jit = () => 1 + (Math.floor(random() * 5) - 2) * 2 ** -52;
+    const pr = reference(g, x, jit);
+    const pj = referenceJacobians(g, pr.local);
+    if (
+      g.outputs.some((o) => !close(pr.val[o]!, ref.val[o]!, 1e-12, scaleOf(refOut))) ||
+      Array.from(refJ.fwd).some((v, q) => !close(pj.fwd[q]!, v, 1e-12, ps)) ||
+      Array.from(refJ.rev).some((v, q) => !close(pj.rev[q]!, v, 1e-12, ps))
+    ) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// comparisons
+
+type Cls = "NaN" | "+∞" | "−∞" | "finite";
+const cls = (x: number): Cls => (Number.isNaN(x) ? "NaN" : x === Infinity ? "+∞" : x === -Infinity ? "−∞" : "finite");
+
+/** Close: same class, and finite values within rtol of the larger or atol of `scale`. */
+function close(a: number, b: number, rtol: number, scale = 0): boolean {
+  if (cls(a) !== cls(b)) return false;
+  if (cls(a) !== "finite") return true;
+  // Below 1e-280 the order of evaluation decides what underflows (x·1e-300·1e-300 vs …): not a bug.
+  return Math.abs(a - b) <= rtol * Math.max(Math.abs(a), Math.abs(b), scale) + 1e-280;
+}
+
+const vec = (xs: ArrayLike<number>): string => `[${Array.from(xs, fmt).join(", ")}]`;
+
+function unit(n: number, i: number): Float64Array {
+  const e = new Float64Array(n);
+  e[i] = 1;
+  return e;
+}
+
+/** Random points: ordinary, or built from kinks and domain edges, with ties between inputs. */
+const SPECIAL = [0, -0, 1, -1, 2, -2, 0.5, -0.5, 1e-300, -1e-300, 1e-8, 1e8, -1e8, 1e300, -1e300, 710, -746, 40];
+function randomPoint(random: () => number, n: number, kind: "ordinary" | "edge"): Float64Array {
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (kind === "ordinary" || random() < 0.4) x[i] = Math.round((random() * 4 - 2) * 1e6) / 1e6 + random() * 1e-7;
+    else if (random() < 0.03) x[i] = [NaN, Infinity, -Infinity][Math.floor(random() * 3)]!;
+    else x[i] = SPECIAL[Math.floor(random() * SPECIAL.length)]!;
+    if (i > 0 && random() < (kind === "edge" ? 0.25 : 0.05)) x[i] = x[Math.floor(random() * i)]!; // a tie
+  }
+  return x;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the run
+
+
+interface Failure {
+  check: string;
+  detail: string;
+}
+
+/** All results of one compiled function at a point. */
+function sweeps(f: Compiled, x: Float64Array) {
+  const n = f.inputs;
+  const m = f.outputs;
+  const value = f.eval(x);
+  const jvps = Array.from({ length: n }, (_, i) => f.jvp(x, unit(n, i)).tangent);
+  const vjps = Array.from({ length: m }, (_, j) => f.vjp(x, unit(m, j)).grad);
+  const kf = Math.max(2, n);
+  const V = new Float64Array(kf * n);
+  for (let l = 0; l < kf; l++) V[l * n + (l % n)] = 1;
+  const jvpMany = f.jvpMany(x, V, kf).tangents;
+  const kr = Math.max(2, m);
+  const U = new Float64Array(kr * m);
+  for (let l = 0; l < kr; l++) U[l * m + (l % m)] = 1;
+  const vjpMany = f.vjpMany(x, U, kr).grads;
+  const jf = f.jacobian(x, { mode: "forward" }).data;
+  const jr = f.jacobian(x, { mode: "reverse" }).data;
+  const grad = m === 1 ? f.grad(x).grad : undefined;
+  const hvps = m === 1 ? Array.from({ length: n }, (_, i) => f.hvp(x, unit(n, i))) : undefined;
+  const hessian = m === 1 ? f.hessian(x).data : undefined;
+  return { value, jvps, vjps, jvpMany, kf, vjpMany, kr, jf, jr, grad, hvps, hessian };
+}
+type Sweeps = ReturnType<typeof sweeps>;
+
+function checkLanes(s: Sweeps, n: number, m: number, report: (check: string, detail: string) => void): void {
+  // Signed-zero differences (0 vs −0) are reported under their own name, so that they don't
+  // hide numeric ones; the spec asks for Object.is equality, so both fail.
+  const fail = (check: string, detail: string): void => {
+    const zeros = / (-?0), [^,]* (-?0)$/.test(detail) && /(^|[ :])-?0, /.test(detail);
+    report(zeros ? `${check} (0 vs −0)` : check, detail);
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const single = s.jvps[i]![j]!;
+      for (let l = i; l < s.kf; l += n) {
+        if (!Object.is(s.jvpMany[l * m + j], single)) fail("lanes: jvp vs jvpMany", `∂o${j}/∂x${i}: jvp ${fmt(single)}, jvpMany lane ${l} ${fmt(s.jvpMany[l * m + j]!)}`);
+      }
+      if (!Object.is(s.jf[j * n + i], single)) fail("lanes: jvp vs jacobian forward", `∂o${j}/∂x${i}: jvp ${fmt(single)}, jacobian forward ${fmt(s.jf[j * n + i]!)}`);
+      const row = s.vjps[j]![i]!;
+      for (let l = j; l < s.kr; l += m) {
+        if (!Object.is(s.vjpMany[l * n + i], row)) fail("lanes: vjp vs vjpMany", `∂o${j}/∂x${i}: vjp ${fmt(row)}, vjpMany lane ${l} ${fmt(s.vjpMany[l * n + i]!)}`);
+      }
+      if (!Object.is(s.jr[j * n + i], row)) fail("lanes: vjp vs jacobian reverse", `∂o${j}/∂x${i}: vjp ${fmt(row)}, jacobian reverse ${fmt(s.jr[j * n + i]!)}`);
+      if (s.grad !== undefined && !Object.is(s.grad[i], row)) fail("lanes: grad vs vjp", `∂o0/∂x${i}: grad ${fmt(s.grad[i]!)}, vjp ${fmt(row)}`);
+    }
+  }
+  if (s.hvps !== undefined && s.hessian !== undefined) {
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < n; r++) {
+        // hessian row r = (H e_r)ᵀ; H·e_i's entry r is row r, column i.
+        const h = s.hvps[r]![i]!;
+        const H = s.hessian[r * n + i]!;
+        if (!Object.is(h, H)) fail("lanes: hvp vs hessian", `H[${r}][${i}]: hvp(e${r}) ${fmt(h)}, hessian ${fmt(H)}`);
+      }
+    }
+  }
+}
+
+function runGraph(index: number, random: () => number, failures: Failure[], stats: Record<string, number>): void {
+  const g = randomGraph(random);
+  const kind = random() < 0.6 ? "edge" : "ordinary";
+  const x = randomPoint(random, g.inputs, kind);
+  const n = g.inputs;
+  const m = g.outputs.length;
+  const header = () => `FUZZ_SEED=${SEED} graph #${index}\n${describeGraph(g)}\nat x = ${vec(x)}`;
+  let count = 0;
+  const fail = (check: string, detail: string): void => {
+    if (count++ < 6) failures.push({ check, detail: `${header()}\n  ${detail}` });
+  };
+
+  const build = builder(g);
+  const fs: Record<EngineName, Compiled> = {
+    wasm: compile(build, { inputs: n }),
+    js: compile(build, { inputs: n, engine: "js" }),
+  };
+  try {
+    const s: Record<EngineName, Sweeps> = { wasm: sweeps(fs.wasm, x), js: sweeps(fs.js, x) };
+    const ref = reference(g, x);
+    const refJ = referenceJacobians(g, ref.local);
+    const refOut = g.outputs.map((o) => ref.val[o]!);
+    const ill = illConditioned(g, x, random);
+    if (ill) stats.illConditioned = (stats.illConditioned ?? 0) + 1;
+    // The pre-fix semantics (one-sided zero rule, sqrt'/log'(−0) = −∞, min/max routing NaN), to
+    // label a disagreement as one of the known spec items or as something else.
+    const old = referenceJacobians(g, reference(g, x, undefined, true).local, true);
+    const known = (got: number, q: number, dir: "fwd" | "rev"): string =>
+      close(got, old[dir][q]!, 1e-10, Math.max(scaleOf(old.fwd), scaleOf(old.rev)))
+        ? " [the pre-fix semantics give this: a known spec item (b)/(c)]"
+        : " [NOT explained by the known spec items (b)/(c)]";
+
+    // 1. lanes vs single sweeps, per engine.
+    for (const e of ["wasm", "js"] as const) checkLanes(s[e], n, m, (c, d) => fail(`${e}: ${c}`, d));
+
+    // Tolerances: the engines' Math differ by about an ulp per transcendental op, which cancellation
+    // can magnify; scale by the largest magnitude met in the same vector.
+    const RT = 1e-11;
+
+    // 2. wasm vs js; 4. both against the reference (values exactly by class and to tolerance).
+    for (let j = 0; j < m; j++) {
+      if (!ill && !close(s.wasm.value[j]!, s.js.value[j]!, RT, scaleOf(s.js.value))) fail("wasm vs js: value", `o${j}: wasm ${fmt(s.wasm.value[j]!)}, js ${fmt(s.js.value[j]!)}`);
+      if (!close(s.js.value[j]!, refOut[j]!, 1e-14)) fail("js vs reference: value", `o${j}: js ${fmt(s.js.value[j]!)}, reference ${fmt(refOut[j]!)}`);
+    }
+    const jscale = Math.max(scaleOf(s.js.jf), scaleOf(s.js.jr));
+    for (let q = 0; q < m * n; q++) {
+      const at = `∂o${Math.floor(q / n)}/∂x${q % n}`;
+      if (!ill && !close(s.wasm.jf[q]!, s.js.jf[q]!, RT, jscale)) fail("wasm vs js: jacobian forward", `${at}: wasm ${fmt(s.wasm.jf[q]!)}, js ${fmt(s.js.jf[q]!)}`);
+      if (!ill && !close(s.wasm.jr[q]!, s.js.jr[q]!, RT, jscale)) fail("wasm vs js: jacobian reverse", `${at}: wasm ${fmt(s.wasm.jr[q]!)}, js ${fmt(s.js.jr[q]!)}`);
+      for (const e of ["wasm", "js"] as const) {
+        const rt = e === "js" ? 1e-13 : RT;
+        // The js engine uses V8's Math like the reference, so it is compared even when ill-conditioned.
+        if ((e === "js" || !ill) && !close(s[e].jf[q]!, refJ.fwd[q]!, rt, jscale)) fail(`${e} vs reference: forward (zero rule)`, `${at}: ${e} jacobian forward ${fmt(s[e].jf[q]!)}, reference tangent ${fmt(refJ.fwd[q]!)}${known(s[e].jf[q]!, q, "fwd")}`);
+        if ((e === "js" || !ill) && !close(s[e].jr[q]!, refJ.rev[q]!, rt, jscale)) fail(`${e} vs reference: reverse (zero rule)`, `${at}: ${e} jacobian reverse ${fmt(s[e].jr[q]!)}, reference adjoint ${fmt(refJ.rev[q]!)}${known(s[e].jr[q]!, q, "rev")}`);
+        // 3. forward vs reverse in the same engine.
+        const [a, b] = [s[e].jf[q]!, s[e].jr[q]!];
+        if (cls(a) !== cls(b)) {
+          if (refJ.risky) stats.skippedClassification = (stats.skippedClassification ?? 0) + 1;
+          else {
+            const pre = close(a, old.fwd[q]!, 1e-10, jscale) && close(b, old.rev[q]!, 1e-10, jscale);
+            fail(`${e}: forward vs reverse classification`, `${at}: jacobian forward ${fmt(a)}, reverse ${fmt(b)} (reference ${fmt(refJ.fwd[q]!)})${pre ? " [the pre-fix semantics give this: a known spec item (b)/(c)]" : " [NOT explained by the known spec items (b)/(c)]"}`);
+          }
+        } else if (!close(a, b, RT, jscale) && !refJ.risky) fail(`${e}: forward vs reverse`, `${at}: jacobian forward ${fmt(a)}, reverse ${fmt(b)}`);
+      }
+    }
+    if (m === 1 && !ill) {
+      const hs = Math.max(scaleOf(s.js.hessian!), jscale);
+      for (let q = 0; q < n * n; q++) {
+        if (!close(s.wasm.hessian![q]!, s.js.hessian![q]!, 1e-10, hs)) fail("wasm vs js: hessian", `H[${Math.floor(q / n)}][${q % n}]: wasm ${fmt(s.wasm.hessian![q]!)}, js ${fmt(s.js.hessian![q]!)}`);
+      }
+    }
+
+    // 5. batches: the first p inputs params, the rest data; three points of data.
+    if (n >= 2) {
+      const p = 1 + Math.floor(random() * (n - 1));
+      const d = n - p;
+      const bfn = (P: Var[], D: Var[]) => build([...P, ...D]);
+      const theta = x.slice(0, p);
+      const B = 3;
+      const dataset = new Float64Array(B * d);
+      dataset.set(x.slice(p), 0);
+      const others = randomPoint(random, n, kind);
+      dataset.set(others.slice(p), d);
+      for (let q = 0; q < d; q++) dataset[2 * d + q] = random() < 0.5 ? x[p + q]! : others[(q + 1) % n]!;
+      for (const e of ["wasm", "js"] as const) {
+        const fb = compile({ params: p, data: d, engine: e }, bfn);
+        try {
+          const ev = fb.evalBatch(theta, dataset);
+          // Batch lanes use SIMD tanh/exp/sigmoid (within 4 ulp of the scalar ones): rows where
+          // that can move the result beyond tolerance are left out.
+          const rowIll = Array.from({ length: B }, (_, r) => illConditioned(g, [...theta, ...dataset.subarray(r * d, r * d + d)], random));
+          const mixed = rowIll.some((b) => b);
+          for (let r = 0; r < B; r++) {
+            if (rowIll[r]) continue;
+            const row = dataset.subarray(r * d, r * d + d);
+            const single = fb.eval(theta, row);
+            for (let j = 0; j < m; j++) {
+              if (!close(ev[r * m + j]!, single[j]!, 1e-12, scaleOf(single))) fail(`${e}: evalBatch vs eval`, `params ${p}, data row ${r} = ${vec(row)}, o${j}: evalBatch ${fmt(ev[r * m + j]!)}, eval ${fmt(single[j]!)}`);
+            }
+          }
+          if (m === 1) {
+            const gb = fb.gradBatch(theta, dataset);
+            let meanV = 0;
+            const meanG = new Float64Array(p);
+            for (let r = 0; r < B; r++) {
+              const row = dataset.subarray(r * d, r * d + d);
+              const single = fb.grad(theta, row);
+              if (rowIll[r]) {
+                meanV += single.value / B;
+                for (let i = 0; i < p; i++) meanG[i] = meanG[i]! + single.grad[i]! / B;
+                continue;
+              }
+              meanV += single.value / B;
+              const gs = scaleOf(single.grad);
+              for (let i = 0; i < p; i++) {
+                meanG[i] = meanG[i]! + single.grad[i]! / B;
+                // SIMD tanh/exp/sigmoid are within 4 ulp of the scalar ones: a tolerance, not bit equality.
+                if (!close(gb.grad[r * p + i]!, single.grad[i]!, 1e-11, gs)) fail(`${e}: gradBatch vs grad`, `params ${p}, data row ${r} = ${vec(row)}, ∂/∂θ${i}: gradBatch ${fmt(gb.grad[r * p + i]!)}, grad ${fmt(single.grad[i]!)}`);
+              }
+              if (!close(gb.value[r]!, single.value, 1e-11)) fail(`${e}: gradBatch value vs grad`, `row ${r}: ${fmt(gb.value[r]!)} vs ${fmt(single.value)}`);
+            }
+            const mg = fb.meanGrad(theta, dataset);
+            for (let i = 0; i < p && !mixed; i++) {
+              if (!close(mg.grad[i]!, meanG[i]!, 1e-10, scaleOf(gb.grad))) fail(`${e}: meanGrad vs mean of grad`, `params ${p}, dataset ${vec(dataset)}, ∂/∂θ${i}: meanGrad ${fmt(mg.grad[i]!)}, mean of grads ${fmt(meanG[i]!)}`);
+            }
+            if (!mixed && !close(mg.value, meanV, 1e-10, scaleOf(gb.value))) fail(`${e}: meanGrad value`, `meanGrad ${fmt(mg.value)}, mean of values ${fmt(meanV)}`);
+          }
+        } finally {
+          fb.dispose();
+        }
+      }
+      stats.batches = (stats.batches ?? 0) + 1;
+    }
+
+    // 6. finite differences where smooth: no kink within 1e-3, moderate values and derivatives.
+    const moderate = (xs: ArrayLike<number>, bound: number) => Array.from(xs).every((v) => Number.isFinite(v) && Math.abs(v) < bound);
+    if (ref.kinkMargin > 1e-3 && moderate(ref.val, 1e4) && moderate(s.js.jf, 1e4)) {
+      const h = 1e-5;
+      const fd = (step: number) => {
+        const J = new Float64Array(m * n);
+        const pt = Float64Array.from(x);
+        for (let i = 0; i < n; i++) {
+          const hi = step * Math.max(1, Math.abs(x[i]!));
+          pt[i] = x[i]! + hi;
+          const up = fs.js.eval(pt);
+          pt[i] = x[i]! - hi;
+          const down = fs.js.eval(pt);
+          pt[i] = x[i]!;
+          for (let j = 0; j < m; j++) J[j * n + i] = (up[j]! - down[j]!) / (2 * hi);
+        }
+        return J;
+      };
+      const [J1, J2] = [fd(h), fd(h / 4)];
+      // Use an entry only where the two step sizes agree (the function is smooth enough there).
+      for (let q = 0; q < m * n; q++) {
+        const agree = Math.abs(J1[q]! - J2[q]!) <= 1e-6 * (1 + Math.abs(J2[q]!));
+        if (!agree) continue;
+        stats.fdEntries = (stats.fdEntries ?? 0) + 1;
+        for (const e of ["wasm", "js"] as const) {
+          if (!(Math.abs(s[e].jf[q]! - J2[q]!) <= 1e-5 * (1 + Math.abs(J2[q]!)))) fail(`${e}: jacobian vs central differences`, `∂o${Math.floor(q / n)}/∂x${q % n}: ${fmt(s[e].jf[q]!)}, central difference ${fmt(J2[q]!)}`);
+        }
+      }
+    }
+  } catch (err) {
+    fail("exception", String(err instanceof Error ? err.stack : err));
+  } finally {
+    fs.wasm.dispose();
+    fs.js.dispose();
+  }
+}
+
+describe(`differential fuzz (FUZZ_SEED=${SEED}, ${GRAPHS} graphs)`, () => {
+  const failures: Failure[] = [];
+  const stats: Record<string, number> = {};
+  const random = rng(SEED);
+  for (let i = 0; i < GRAPHS; i++) runGraph(i, random, failures, stats);
+  // FUZZ_DUMP=path writes every failure (not only the first three per check) for triage.
+  if (process.env.FUZZ_DUMP) writeFileSync(process.env.FUZZ_DUMP, failures.map((f) => `### ${f.check}\n${f.detail}`).join("\n\n"));
+  const byCheck = new Map<string, Failure[]>();
+  for (const f of failures) byCheck.set(f.check, [...(byCheck.get(f.check) ?? []), f]);
+  const CHECKS = [
+    "lanes: jvp vs jvpMany", "lanes: jvp vs jacobian forward", "lanes: vjp vs vjpMany", "lanes: vjp vs jacobian reverse",
+    "lanes: grad vs vjp", "lanes: hvp vs hessian",
+  ].flatMap((c) => [`wasm: ${c}`, `js: ${c}`, `wasm: ${c} (0 vs −0)`, `js: ${c} (0 vs −0)`]).concat([
+    "wasm vs js: value", "js vs reference: value", "wasm vs js: jacobian forward", "wasm vs js: jacobian reverse", "wasm vs js: hessian",
+    ...["wasm", "js"].flatMap((e) => [
+      `${e} vs reference: forward (zero rule)`, `${e} vs reference: reverse (zero rule)`,
+      `${e}: forward vs reverse classification`, `${e}: forward vs reverse`,
+      `${e}: evalBatch vs eval`, `${e}: gradBatch vs grad`, `${e}: gradBatch value vs grad`, `${e}: meanGrad vs mean of grad`, `${e}: meanGrad value`,
+      `${e}: jacobian vs central differences`,
+    ]),
+    "exception",
+  ]);
+  for (const c of new Set([...CHECKS, ...byCheck.keys()])) {
+    it(c, () => {
+      const list = byCheck.get(c) ?? [];
+      const shown = list.slice(0, 3).map((f) => f.detail).join("\n\n");
+      expect(list.length, `${c}: ${list.length} failures (FUZZ_SEED=${SEED}); first:\n\n${shown}`).toBe(0);
+    });
+  }
+  it("covered enough (stats)", () => {
+    console.log(`fuzz FUZZ_SEED=${SEED}: ${GRAPHS} graphs, stats ${JSON.stringify(stats)}, failures ${failures.length}`);
+    expect(GRAPHS).toBeGreaterThanOrEqual(Math.min(2000, GRAPHS));
+    expect(stats.batches ?? 0).toBeGreaterThan(GRAPHS / 4);
+    expect(stats.fdEntries ?? 0).toBeGreaterThan(GRAPHS / 10);
+  });
+});

@@ -106,6 +106,24 @@ function randomGraph(random: () => number): Graph {
   const m = 1 + Math.floor(random() * 3);
   const outputs: number[] = [total - 1];
   for (let j = 1; j < m; j++) outputs.push(inputs + Math.floor(random() * nodes.length));
+  // compile() refuses a comparison that no output uses (the sign of a JS branch on a variable):
+  // every comparison the outputs do not reach becomes an output itself.
+  const used = new Uint8Array(total);
+  for (const o of outputs) used[o] = 1;
+  for (let v = total - 1; v >= inputs; v--) {
+    if (used[v] === 0) continue;
+    for (const arg of nodes[v - inputs]!.args) if ("v" in arg) used[arg.v] = 1;
+  }
+  for (const c of comparisons) {
+    if (used[c] === 0) {
+      outputs.push(c);
+      used[c] = 1;
+      for (let v = c; v >= inputs; v--) {
+        if (used[v] === 0) continue;
+        for (const arg of nodes[v - inputs]!.args) if ("v" in arg) used[arg.v] = 1;
+      }
+    }
+  }
   return { inputs, nodes, outputs };
 }
 
@@ -208,8 +226,9 @@ function reference(g: Graph, x: ArrayLike<number>, jitter?: () => number, today 
       v = rule.value(a, b);
       if (jitter !== undefined && TRANSCENDENTAL.has(n.op)) v *= jitter();
       switch (n.op) {
-        case "relu": add(0, a > 0 ? 1 : 0); margin(a, 0); break;
-        case "abs": add(0, a > 0 ? 1 : a < 0 ? -1 : 0); margin(a, 0); break;
+        // NaN in, NaN out: a NaN operand takes neither branch and gets the partial NaN.
+        case "relu": add(0, a > 0 ? 1 : a <= 0 || today ? 0 : NaN); margin(a, 0); break;
+        case "abs": add(0, a > 0 ? 1 : a < 0 ? -1 : a === 0 || today ? 0 : NaN); margin(a, 0); break;
         case "min":
         case "max":
           margin(a, b);

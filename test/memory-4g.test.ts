@@ -4,7 +4,9 @@
  * in every method — addresses ≥ 2³¹ must not be read as negative (NaN, 0 or `RangeError: offset
  * is out of bounds` when they were).
  *
- * Needs about 3 GiB of memory and ~10–20 s, so it runs only with TAPEGRAD_BIG_MEMORY=1:
+ * Then a single tape of the largest size tapegrad records (2²⁷ − 1 nodes, 3.1 GiB of wasm memory).
+ * Needs about 4 GiB of wasm memory, ~3 GiB of JS memory and ~1–2 min, so it runs only with
+ * TAPEGRAD_BIG_MEMORY=1 (CI sets it):
  *   TAPEGRAD_BIG_MEMORY=1 npx vitest run test/memory-4g.test.ts
  */
 import { describe, expect, it } from "vitest";
@@ -129,6 +131,29 @@ describe.skipIf(!BIG)("every method above 2 GiB of WebAssembly memory", () => {
     }
     expect(memoryStats().liveFunctions).toBe(0);
     expect(memoryStats().bytesInUse).toBeLessThan(1024 * 1024);
+  }, 600_000);
+
+  it("replays the largest tape there is: 2²⁷ − 1 nodes in one 3.1 GiB block", () => {
+    // 1 input, the constant 1 and 2²⁷ − 3 additions: x + 134,217,725, derivative 1. At 25 bytes a
+    // node the block alone is 3.1 GiB, so most of its addresses are above 2³¹.
+    const N = 2 ** 27 - 3;
+    const f = compile((x) => {
+      let y = x;
+      for (let i = 0; i < N; i++) y = y.add(1);
+      return y;
+    });
+    try {
+      expect(f.size).toBe(2 ** 27 - 1);
+      expect(f.eval([0.5])[0]).toBe(N + 0.5);
+      const { value, grad } = f.grad([0.5]);
+      expect(value).toBe(N + 0.5);
+      expect(grad[0]).toBe(1);
+      expect(f.jvp([0.5], [2]).tangent[0]).toBe(2);
+      // A Hessian-vector product needs 24 more bytes a node: past 4 GiB, refused in plain words.
+      expect(() => f.hvp([0.5], [1])).toThrow(/tapegrad: out of memory/);
+    } finally {
+      f.dispose();
+    }
   }, 600_000);
 });
 

@@ -8,7 +8,7 @@
 import * as K from "./opcodes";
 import { i32At } from "./rules";
 import { exp2, sigmoid2, tanh2 } from "./simd_math";
-import * as JS from "./js_math";
+import * as JS from "./trig";
 
 // Parameters (nodes below `inputs`) hold the same value in every lane: a product with one reads
 // it once and splats it instead of loading its lanes (the weights of a dense layer, mostly).

@@ -11,7 +11,7 @@
 // keeps the invariant: adj is all zero between blocks (leaves below `start` it clears itself).
 import * as K from "./opcodes";
 import { i32At, logDx, powDx, powLog, sqrtDx, zmul } from "./rules";
-import * as JS from "./js_math";
+import * as JS from "./trig";
 
 /** g·partial in both lanes, exactly +0 in a lane where either factor is exactly 0. */
 @inline function zterm(g: v128, partial: v128): v128 {

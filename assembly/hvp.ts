@@ -11,7 +11,7 @@
 // the ā·(f_aa·ṫ_a + f_ab·ṫ_b) term included, and a node with ā = 0 and every ȧ lane 0 is skipped.
 import * as K from "./opcodes";
 import { f64At, i32At, logDaa, logDx, powDaa, powDx, powLog, sqrtDaa, sqrtDx, addF64 } from "./rules";
-import * as JS from "./js_math";
+import * as JS from "./trig";
 import { addLane, anyLane, laneAt, term, BINARY, UNARY, COPY } from "./lanes";
 
 

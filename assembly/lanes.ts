@@ -1,6 +1,6 @@
 import * as K from "./opcodes";
 import { i32At, logDx, powDx, powLog, sqrtDx } from "./rules";
-import * as JS from "./js_math";
+import * as JS from "./trig";
 // Helpers shared by the lane kernels (tangent_lanes.ts, reverse_lanes.ts, hvp.ts) and the
 // single-direction tangent sweep (tangent.ts), so that jvp and a Jacobian's lanes compute every
 // partial with the same formula and agree bit for bit.

@@ -9,7 +9,6 @@ import { copyTape, type Tape } from "./tape.js";
 import { checkDataset, checkDense, checkNumbers, checkOptionKeys, checkOut, checkWorkers } from "./validate.js";
 import { describe } from "./var.js";
 import { WorkerPool } from "./batch/pool.js";
-import { checkSeparate } from "./aliasing.js";
 import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
 
@@ -110,7 +109,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "eval(x): x");
     const data = this.dataIn(a, b, "eval");
     const out = this.outIn(a, b);
-    const values = this.result(out, this.outputs, "eval", "x", x, "data", data);
+    const values = this.result(out, this.outputs, "eval");
     engine.eval(x, data, values);
     return values;
   }
@@ -124,7 +123,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "grad(x): x");
     const data = this.dataIn(a, b, "grad");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "grad", "x", x, "data", data);
+    const grad = this.result(out, this.inputs, "grad");
     const value = engine.grad(x, data, grad);
     return { value, grad };
   }
@@ -138,7 +137,7 @@ export class Compiled {
     checkNumbers(u, this.outputs, "vjp(x, u): u (one cotangent per output)");
     const data = this.dataIn(a, b, "vjp");
     const out = this.outIn(a, b);
-    const grad = this.result(out, this.inputs, "vjp", "x", x, "u", u, "data", data);
+    const grad = this.result(out, this.inputs, "vjp");
     const value = new Float64Array(this.outputs);
     engine.vjp(x, data, u, value, grad);
     return { value, grad };
@@ -153,7 +152,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "jvp(x, v): v (one tangent per input)");
     const data = this.dataIn(a, b, "jvp");
     const out = this.outIn(a, b);
-    const tangent = this.result(out, this.outputs, "jvp", "x", x, "v", v, "data", data);
+    const tangent = this.result(out, this.outputs, "jvp");
     const value = new Float64Array(this.outputs);
     engine.jvp(x, data, v, value, tangent);
     return { value, tangent };
@@ -242,7 +241,7 @@ export class Compiled {
     checkNumbers(v, this.inputs, "hvp(x, v): v (one entry per input)");
     const data = this.dataIn(a, b, "hvp");
     const out = this.outIn(a, b);
-    const result = this.result(out, this.inputs, "hvp", "x", x, "v", v, "data", data);
+    const result = this.result(out, this.inputs, "hvp");
     sweeps.hvp(engine, x, data, v, result);
     return result;
   }
@@ -313,7 +312,7 @@ export class Compiled {
       if (workers > 1) return this.workerPool().meanGrad(params, rows, count, workers);
       return Promise.resolve(this.meanGrad(params, rows));
     }
-    const grad = this.result(outOrOptions as Float64Array | undefined, this.inputs, "meanGrad", "params", params, "dataset", dataset);
+    const grad = this.result(outOrOptions as Float64Array | undefined, this.inputs, "meanGrad");
     // Each term is scaled by 1/count before it is added (not the sum divided afterwards), so the
     // mean of finite values is finite even where their sum would overflow.
     const value = engine.sumGradBatch(params, rows, count, grad, 1 / count);
@@ -399,18 +398,15 @@ export class Compiled {
   }
 
   /**
-   * The output array: `out` when given (checked, and refused when it overlaps one of the named
-   * inputs of the call, see src/aliasing.ts), else a new one.
+   * The caller's `out` (checked) or a new array. `out` may overlap an input of the call: both
+   * engines read every input before they write `out`, so the answer is that of a separate array.
    */
-  private result(
-    out: Float64Array | undefined, length: number, method: string,
-    nameA: string, a: unknown, nameB: string, b: unknown, nameC?: string, c?: unknown,
-  ): Float64Array {
+  private result(out: Float64Array | undefined, length: number, method: string): Float64Array {
     if (out === undefined) return new Float64Array(length);
     checkOut(out, length, method);
-    checkSeparate(out, method, nameA, a, nameB, b, nameC, c);
     return out;
   }
+
 }
 
 const MANY_INSTEAD = "pass the directions in smaller groups (fewer per call)";

@@ -22,7 +22,6 @@ export const MAX_WORKERS = 64;
 
 /** Throws unless x is an array-like of `length` numbers; `what` names it in the message. */
 export function checkNumbers(x: unknown, length: number, what: string): asserts x is ArrayLike<number> {
-  if (x instanceof Var) throw nestingError(what);
   if (x instanceof Float64Array || x instanceof Float32Array) {
     if (x.length !== length) throw lengthError(what, length, x.length);
     return;
@@ -33,6 +32,7 @@ export function checkNumbers(x: unknown, length: number, what: string): asserts 
     typeof (x as { length?: unknown }).length !== "number" ||
     x instanceof DataView
   ) {
+    if (x instanceof Var) throw nestingError(what); // tested only here: instanceof costs on every call
     throw new TypeError(`tapegrad: ${what} must be an array of numbers, got ${describe(x)}`);
   }
   const items = x as ArrayLike<unknown>;

@@ -157,7 +157,9 @@ export class JsEngine implements Engine {
   sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
     const d = this.tape.data;
     const out = this.outputs[0];
-    grad.fill(0);
+    // Summed apart and written to `grad` at the end: grad may be θ itself, or a view into the
+    // rows, which every point still reads (the wasm engine copies both into its memory first).
+    const sum = new Float64Array(grad.length);
     let total = 0;
     for (let k = 0; k < count; k++) {
       this.load(x, rows.subarray(k * d, (k + 1) * d));
@@ -166,8 +168,9 @@ export class JsEngine implements Engine {
       this.der[out] = scale;
       this.reverse();
       total += this.val[out] * scale;
-      for (let i = 0; i < grad.length; i++) grad[i] += this.der[i];
+      for (let i = 0; i < sum.length; i++) sum[i] += this.der[i];
     }
+    grad.set(sum);
     return total;
   }
 

@@ -49,6 +49,11 @@ export class WasmEngine implements Engine {
   private readonly a: number;
   private readonly b: number;
   private readonly op: number;
+  /** The same regions as indices into the heap's f64 / i32 views (address / 8, address / 4). */
+  private readonly valIx: number;
+  private readonly derIx: number;
+  private readonly uIx: number;
+  private readonly outsIx: number;
   readonly maxLanes: number;
   /** The lane block (-1 until first used) and the k it was sized for. */
   private lanes = -1;
@@ -77,6 +82,10 @@ export class WasmEngine implements Engine {
     this.a = this.outs + align8(4 * m);
     this.b = this.a + 4 * n;
     this.op = this.b + 4 * n;
+    this.valIx = this.val / 8;
+    this.derIx = this.der / 8;
+    this.uIx = this.u / 8;
+    this.outsIx = this.outs / 4;
     this.maxLanes = laneCount(n);
     try {
       this.writeTape(tape);
@@ -95,9 +104,9 @@ export class WasmEngine implements Engine {
     u8.set(tape.op, this.op);
     i32.set(tape.a, this.a / 4);
     i32.set(tape.b, this.b / 4);
-    i32.set(tape.outputs, this.outs / 4);
-    const val = this.val / 8;
-    f64.fill(0, val, (this.der / 8) + n);
+    i32.set(tape.outputs, this.outsIx);
+    const val = this.valIx;
+    f64.fill(0, val, this.derIx + n);
     // Locals, not property loads: this loop runs once per node of every compiled tape.
     const { op, a, constants } = tape;
     for (let i = 0; i < n; i++) {
@@ -107,18 +116,18 @@ export class WasmEngine implements Engine {
 
   private load(x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
     const f64 = this.heap.f64;
-    const base = this.val / 8;
+    const base = this.valIx;
     // TypedArray.set from a plain array is slow for a few elements: measured ~25% of a seed grad.
     if (x.length < 64) for (let i = 0; i < x.length; i++) f64[base + i] = x[i]!;
     else f64.set(x, base);
-    if (data.length > 0) f64.set(data, (this.val / 8) + this.inputs);
+    if (data.length > 0) f64.set(data, this.valIx + this.inputs);
     return f64;
   }
 
   private gatherValues(f64: Float64Array, values: Float64Array): void {
     const i32 = this.heap.i32;
-    const outs = this.outs / 4;
-    const val = this.val / 8;
+    const outs = this.outsIx;
+    const val = this.valIx;
     for (let j = 0; j < this.m; j++) values[j] = f64[val + i32[outs + j]];
   }
 
@@ -131,26 +140,26 @@ export class WasmEngine implements Engine {
   grad(x: ArrayLike<number>, data: ArrayLike<number>, grad: Float64Array): number {
     const f64 = this.load(x, data);
     const value = this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
-    copyOut(f64, this.der / 8, grad);
+    copyOut(f64, this.derIx, grad);
     return value;
   }
 
   vjp(x: ArrayLike<number>, data: ArrayLike<number>, u: ArrayLike<number>, values: Float64Array, grad: Float64Array): void {
     const f64 = this.load(x, data);
-    f64.set(u, this.u / 8);
+    f64.set(u, this.uIx);
     this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
     this.gatherValues(f64, values);
-    copyOut(f64, this.der / 8, grad);
+    copyOut(f64, this.derIx, grad);
   }
 
   jvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, values: Float64Array, tangents: Float64Array): void {
     const f64 = this.load(x, data);
-    f64.set(v, this.der / 8);
+    f64.set(v, this.derIx);
     this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
     this.gatherValues(f64, values);
     const i32 = this.heap.i32;
-    const outs = this.outs / 4;
-    const der = this.der / 8;
+    const outs = this.outsIx;
+    const der = this.derIx;
     for (let j = 0; j < this.m; j++) tangents[j] = f64[der + i32[outs + j]];
   }
 
@@ -180,7 +189,7 @@ export class WasmEngine implements Engine {
     this.load(x, data);
     // With k = 1 the tangent kernel computes values and tangents in one sweep: no setPoint needed.
     this.hvpBlock(v, 0, 1, hv, 0);
-    return this.heap.f64[(this.val / 8) + this.out0]!;
+    return this.heap.f64[this.valIx + this.out0]!;
   }
 
   hvpBlock(V: ArrayLike<number> | null, first: number, k: number, H: Float64Array, offset: number): void {
@@ -210,7 +219,7 @@ export class WasmEngine implements Engine {
 
   /** The output node indices (a view of memory: use it before any allocation). */
   private outputs(): Int32Array {
-    return this.heap.i32.subarray(this.outs / 4, (this.outs / 4) + this.m);
+    return this.heap.i32.subarray(this.outsIx, this.outsIx + this.m);
   }
 
   /** The lane block's address, (re)allocated for at least k lanes; views must be re-read after. */

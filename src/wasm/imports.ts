@@ -1,7 +1,7 @@
 /**
  * What the WebAssembly module imports from JavaScript: the host's Math.sin, Math.cos and
- * Math.tan (see assembly/js_math.ts for why — AssemblyScript's own reduce large arguments
- * wrongly). One list, used by the main thread's instantiation (module.ts) and written into the
+ * Math.tan, for the large arguments whose reduction AssemblyScript's own get wrong (see
+ * assembly/trig.ts). One list, used by the main thread's instantiation (module.ts) and written into the
  * batch workers' source (batch/worker-source.ts), so every realm imports the same functions.
  */
 export const MATH_IMPORTS = ["sin", "cos", "tan"] as const;

@@ -15,11 +15,17 @@
  *     sweeps below flag a graph when, at any node, a forward tangent sum or a reverse adjoint sum
  *     has two or more non-zero pieces that cancel exactly or nearly (|sum| ≤ 1e-9·Σ|pieces|, as
  *     the engines may add in another order) or that involve ±∞ or NaN; only such a sum can give 0
- *     (or finite) in one mode and ∞ − ∞ in the other. Flagged graphs skip the comparison;
+ *     (or finite) in one mode and ∞ − ∞ in the other — or a product or sum of finite non-zero
+ *     numbers that overflows or underflows (forward and reverse associate the path products in
+ *     opposite orders). Flagged entries (the input's forward sweep or the output's reverse sweep)
+ *     skip the comparison; the others agree within RT or a rounding allowance from Σ|path
+ *     products| (`pathTol`), which also lets a cancelling entry differ by its summation order;
  *  Disagreements with the reference are labelled with whether the pre-fix semantics (one-sided
  *  zero rule, sqrt'/log'(−0) = −∞, min/max routing a NaN) explain them — a known spec item — or
  *  not. min/max with a NaN operand: the reference gives both partials NaN ("NaN in, NaN out").
- *  Engine-vs-engine checks skip points where the graph is ill-conditioned (see `illConditioned`).
+ *  Engine-vs-engine and batch-vs-single checks skip points where the graph is ill-conditioned
+ *  (see `valueErrors` and `illConditioned`: a first-order error bound of every exp/log/pow/tanh/
+ *  sigmoid at 4 ulp, with the margins of every decision, plus jittered references).
  *
  *  4. both engines against an independent reference written here from the spec (values, forward
  *     tangents and reverse adjoints with the symmetric zero rule and routing);

@@ -385,14 +385,14 @@ function pathTol(g: Graph, absEntry: number): number {
 }
 
 /** Transcendental ops whose results the engines (and the SIMD batch lanes) may round differently. */
-const ROUNDED = new Set(["exp", "log", "tanh", "sigmoid", "pow", "powc"]);
+const ROUNDED = new Set(["exp", "log", "tanh", "sigmoid", "pow", "powc", "sin", "cos", "tan"]);
 /** How far apart two engines' (or a SIMD lane's and a scalar's) transcendentals may be, in ulp. */
 const ULPS = 4;
 
 /**
- * How far each value may move when every exp/log/pow/tanh/sigmoid result is off by up to ULPS
- * ulp (sin, cos, tan are the host's in both engines; + − × ÷ √ are IEEE, so equal inputs give
- * equal results). First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
+ * How far each value may move when every exp/log/pow/tanh/sigmoid/sin/cos/tan result is off by
+ * up to ULPS ulp (the wasm engine's are AssemblyScript's, the js engine's V8's — sin, cos, tan
+ * too below |x| = 1.6e6; + − × ÷ √ are IEEE, so equal inputs give equal results). First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
  * rounded node s, its coefficients carried along the partials — so correlated errors cancel
  * (x − x, eq(t, t), max(t, u) − t are exact), which an interval bound cannot see. Where the
  * first order cannot be trusted — an operand's error not small against the scale its op bends on
@@ -694,13 +694,20 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
       const at = `∂o${Math.floor(q / n)}/∂x${q % n}`;
       // Rounding allowance from the magnitudes the entry sums (Σ|path products|), not from the result.
       const tol = pathTol(g, refJ.abs[q]!);
-      if (!ill && !close(s.wasm.jf[q]!, s.js.jf[q]!, RT, jscale, tol)) fail("wasm vs js: jacobian forward", `${at}: wasm ${fmt(s.wasm.jf[q]!)}, js ${fmt(s.js.jf[q]!)}`);
-      if (!ill && !close(s.wasm.jr[q]!, s.js.jr[q]!, RT, jscale, tol)) fail("wasm vs js: jacobian reverse", `${at}: wasm ${fmt(s.wasm.jr[q]!)}, js ${fmt(s.js.jr[q]!)}`);
+      // An entry whose sweep sums paths that cancel (riskyAt) may meet a NaN or infinite partial
+      // as exactly 0 in one engine and as a rounding residue in the other — the documented
+      // cancellation exception, decided by an ulp of exp or sin: not compared across engines.
+      const cancels = refJ.riskyAt[q] === 1;
+      if (cancels) stats.skippedEngineCancellation = (stats.skippedEngineCancellation ?? 0) + 1;
+      if (!ill && !cancels && !close(s.wasm.jf[q]!, s.js.jf[q]!, RT, jscale, tol)) fail("wasm vs js: jacobian forward", `${at}: wasm ${fmt(s.wasm.jf[q]!)}, js ${fmt(s.js.jf[q]!)}`);
+      if (!ill && !cancels && !close(s.wasm.jr[q]!, s.js.jr[q]!, RT, jscale, tol)) fail("wasm vs js: jacobian reverse", `${at}: wasm ${fmt(s.wasm.jr[q]!)}, js ${fmt(s.js.jr[q]!)}`);
       for (const e of ["wasm", "js"] as const) {
         const rt = e === "js" ? 1e-13 : RT;
         // The js engine uses V8's Math like the reference, so it is compared even when ill-conditioned.
-        if ((e === "js" || !ill) && !close(s[e].jf[q]!, refJ.fwd[q]!, rt, jscale, tol)) fail(`${e} vs reference: forward (zero rule)`, `${at}: ${e} jacobian forward ${fmt(s[e].jf[q]!)}, reference tangent ${fmt(refJ.fwd[q]!)}${known(s[e].jf[q]!, q, "fwd")}`);
-        if ((e === "js" || !ill) && !close(s[e].jr[q]!, refJ.rev[q]!, rt, jscale, tol)) fail(`${e} vs reference: reverse (zero rule)`, `${at}: ${e} jacobian reverse ${fmt(s[e].jr[q]!)}, reference adjoint ${fmt(refJ.rev[q]!)}${known(s[e].jr[q]!, q, "rev")}`);
+        // The reference uses V8's Math: the wasm engine skips cancelling entries, as above.
+        const skip = e === "wasm" && (ill || cancels);
+        if (!skip && !close(s[e].jf[q]!, refJ.fwd[q]!, rt, jscale, tol)) fail(`${e} vs reference: forward (zero rule)`, `${at}: ${e} jacobian forward ${fmt(s[e].jf[q]!)}, reference tangent ${fmt(refJ.fwd[q]!)}${known(s[e].jf[q]!, q, "fwd")}`);
+        if (!skip && !close(s[e].jr[q]!, refJ.rev[q]!, rt, jscale, tol)) fail(`${e} vs reference: reverse (zero rule)`, `${at}: ${e} jacobian reverse ${fmt(s[e].jr[q]!)}, reference adjoint ${fmt(refJ.rev[q]!)}${known(s[e].jr[q]!, q, "rev")}`);
         // 3. forward vs reverse in the same engine.
         const [a, b] = [s[e].jf[q]!, s[e].jr[q]!];
         if (cls(a) !== cls(b)) {
@@ -714,8 +721,20 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     }
     if (m === 1 && !ill) {
       const hs = Math.max(scaleOf(s.js.hessian!), jscale);
+      // Second-order terms can cancel massively (pow(pow(x, −1), −1) at x = 1e-8: 2e8 − 2e8), so an
+      // ulp of pow moves an entry far beyond 1e-10·scale. The allowance is how far the js engine's
+      // own Hessian moves when x moves by a few ulp: an ulp-level sensitivity of the entry itself.
+      const spread = new Float64Array(n * n);
+      for (const ulps of [1, -1, 3, -3]) {
+        const nudged = Array.from(x, (xi) => xi * (1 + ulps * 2 ** -52));
+        const H = fs.js.hessian(nudged).data;
+        for (let q = 0; q < n * n; q++) {
+          const d = Math.abs(H[q]! - s.js.hessian![q]!);
+          spread[q] = Number.isNaN(d) ? Infinity : Math.max(spread[q]!, d);
+        }
+      }
       for (let q = 0; q < n * n; q++) {
-        if (!close(s.wasm.hessian![q]!, s.js.hessian![q]!, 1e-10, hs)) fail("wasm vs js: hessian", `H[${Math.floor(q / n)}][${q % n}]: wasm ${fmt(s.wasm.hessian![q]!)}, js ${fmt(s.js.hessian![q]!)}`);
+        if (!close(s.wasm.hessian![q]!, s.js.hessian![q]!, 1e-10, hs, 4 * spread[q]!)) fail("wasm vs js: hessian", `H[${Math.floor(q / n)}][${q % n}]: wasm ${fmt(s.wasm.hessian![q]!)}, js ${fmt(s.js.hessian![q]!)}`);
       }
     }
 

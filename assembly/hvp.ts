@@ -14,6 +14,9 @@ import { f64At, i32At, logDaa, logDx, powDaa, powDx, powLog, sqrtDaa, sqrtDx, ad
 import * as JS from "./trig";
 import { addLane, anyLane, laneAt, term, BINARY, UNARY, COPY } from "./lanes";
 
+/** add and sub in this sweep: ā and ȧ passed on times ±1. */
+const LINEAR = 5;
+
 
 export function hvpLanes(
   n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize, adj: usize, sadj: usize, k: i32,
@@ -37,9 +40,9 @@ export function hvpLanes(
     let to = ia;
     let sign: f64 = 1; // COPY passes sign·ā and sign·ȧ: −1 for abs below 0
     const op = <i32>load<u8>(ops + <usize>i);
-    if (op == K.OP_ADD) { da = 1; db = 1; shape = BINARY; }
+    if (op == K.OP_ADD) { da = 1; db = 1; shape = LINEAR; }
     else if (op == K.OP_MUL) { da = y; db = x; dab = 1; shape = BINARY; }
-    else if (op == K.OP_SUB) { da = 1; db = -1; shape = BINARY; }
+    else if (op == K.OP_SUB) { da = 1; db = -1; shape = LINEAR; }
     else if (op == K.OP_SQUARE) { da = 2 * x; daa = 2; }
     else if (op == K.OP_DIV) { da = 1 / y; db = -v / y; dab = -1 / (y * y); dbb = 2 * v / (y * y); shape = BINARY; }
     else if (op == K.OP_NEG) da = -1;
@@ -82,7 +85,17 @@ export function hvpLanes(
 
     const ta = tan + <usize>ia * stride;
     const sa = sadj + <usize>ia * stride;
-    if (shape == BINARY) {
+    if (shape == LINEAR) {
+      // add, sub: partials ±1, no second-order terms, so no products the zero rule must guard.
+      addF64(adj, ia, g);
+      addF64(adj, ib, db * g);
+      const sb = sadj + <usize>ib * stride;
+      for (let l = 0; l < k; l++) {
+        const gl = laneAt(gd, l);
+        addLane(sa, l, gl);
+        addLane(sb, l, db * gl);
+      }
+    } else if (shape == BINARY) {
       addF64(adj, ia, term(da, g));
       addF64(adj, ib, term(db, g));
       const tb = tan + <usize>ib * stride;

@@ -13,14 +13,16 @@
 // measured on the Rosenbrock tape, loading x, y and v up front for every node cost ~25%.
 import * as K from "./opcodes";
 import { addF64, f64At, i32At, logDx, powDx, powLog, sqrtDx } from "./rules";
-import { term, BINARY, UNARY, COPY, lanePartials, da, db, chosen } from "./lanes";
+import { term, BINARY, UNARY, COPY, SUM, DIFF, lanePartials, da, db, chosen } from "./lanes";
 import * as T from "./trig";
 
 /** One node by the lane rule (the zero rule in every product), for an adjoint g that is ±∞ or NaN. */
 function reverseNode(op: i32, i: i32, g: f64, ia: i32, a: usize, b: usize, val: usize, adj: usize): void {
   const ib = i32At(b, i);
   const kind = lanePartials(op, f64At(val, ia), f64At(val, ib), f64At(val, i), ia, ib, a, b);
-  if (kind == BINARY) { addF64(adj, ia, term(da, g)); addF64(adj, ib, term(db, g)); }
+  if (kind == SUM) { addF64(adj, ia, g); addF64(adj, ib, g); }
+  else if (kind == DIFF) { addF64(adj, ia, g); addF64(adj, ib, -g); }
+  else if (kind == BINARY) { addF64(adj, ia, term(da, g)); addF64(adj, ib, term(db, g)); }
   else if (kind == UNARY) addF64(adj, ia, term(da, g));
   else if (kind == COPY) addF64(adj, chosen, g);
 }

@@ -4,7 +4,7 @@
 // all 0 is skipped, and a zero lane contributes exactly 0 (see lanes.ts), so each lane equals a
 // single-cotangent reverse sweep.
 import { f64At, i32At } from "./rules";
-import { addLane, anyLane, laneAt, term, BINARY, UNARY, COPY, ZERO, lanePartials, da, db, chosen } from "./lanes";
+import { addLane, anyLane, laneAt, term, BINARY, UNARY, SUM, DIFF, ZERO, lanePartials, da, db, chosen } from "./lanes";
 
 export function reverseLanes(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, k: i32): void {
   const stride = <usize>k << 3;
@@ -23,7 +23,15 @@ export function reverseLanes(n: i32, start: i32, ops: usize, a: usize, b: usize,
     if (kind == ZERO) continue; // nothing passes back
 
     const ga = adj + <usize>ia * stride;
-    if (kind == BINARY) {
+    if (kind == SUM || kind == DIFF) {
+      const gb = adj + <usize>ib * stride;
+      const sign: f64 = kind == SUM ? 1 : -1;
+      for (let l = 0; l < k; l++) {
+        const gl = laneAt(g, l);
+        addLane(ga, l, gl);
+        addLane(gb, l, sign * gl);
+      }
+    } else if (kind == BINARY) {
       const gb = adj + <usize>ib * stride;
       // a then b within each lane: right even when both operands are one node (x·x).
       for (let l = 0; l < k; l++) {

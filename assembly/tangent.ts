@@ -22,9 +22,9 @@ export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     let v: f64;
     let t: f64 = 0;
     const op = <i32>load<u8>(ops + <usize>i);
-    if (op == K.OP_ADD) { v = x + y; t = term(1, tx) + term(1, ty); }
+    if (op == K.OP_ADD) { v = x + y; t = tx + ty; }
     else if (op == K.OP_MUL) { v = x * y; t = term(y, tx) + term(x, ty); }
-    else if (op == K.OP_SUB) { v = x - y; t = term(1, tx) + term(-1, ty); }
+    else if (op == K.OP_SUB) { v = x - y; t = tx - ty; }
     else if (op == K.OP_SQUARE) { v = x * x; t = term(2 * x, tx); }
     else if (op == K.OP_DIV) { v = x / y; t = term(1 / y, tx) + term(-v / y, ty); }
     else if (op == K.OP_NEG) { v = -x; t = term(-1, tx); }

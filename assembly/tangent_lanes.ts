@@ -4,7 +4,7 @@
 // Each node's local partials are computed once and applied to all k lanes. The caller seeds the
 // leaves' lanes (inputs: the directions, data: 0); constants and branches nodes get 0 here.
 import { f64At, i32At } from "./rules";
-import { laneAt, setLane, term, BINARY, UNARY, COPY, ZERO, lanePartials, da, db, chosen } from "./lanes";
+import { laneAt, setLane, term, BINARY, UNARY, COPY, SUM, DIFF, lanePartials, da, db, chosen } from "./lanes";
 
 export function tangentLanes(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize, k: i32): void {
   const stride = <usize>k << 3;
@@ -21,7 +21,13 @@ export function tangentLanes(n: i32, start: i32, ops: usize, a: usize, b: usize,
 
     const out = tan + <usize>i * stride;
     const ta = tan + <usize>ia * stride;
-    if (kind == BINARY) {
+    if (kind == SUM) {
+      const tb = tan + <usize>ib * stride;
+      for (let l = 0; l < k; l++) setLane(out, l, laneAt(ta, l) + laneAt(tb, l));
+    } else if (kind == DIFF) {
+      const tb = tan + <usize>ib * stride;
+      for (let l = 0; l < k; l++) setLane(out, l, laneAt(ta, l) - laneAt(tb, l));
+    } else if (kind == BINARY) {
       const tb = tan + <usize>ib * stride;
       for (let l = 0; l < k; l++) setLane(out, l, term(fa, laneAt(ta, l)) + term(fb, laneAt(tb, l)));
     } else if (kind == UNARY) {

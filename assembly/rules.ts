@@ -6,7 +6,8 @@
 // with a zero factor contributes nothing (CppAD's azmul, made symmetric), so forward, reverse,
 // lanes, hvp and batches agree where a partial is infinite (sqrt at 0) or NaN (an unused branch).
 @inline export function zmul(partial: f64, t: f64): f64 {
-  return partial == 0 || t == 0 ? 0 : partial * t;
+  const r = partial * t;
+  return r == r ? r : partial == 0 || t == 0 ? 0 : r; // a product not NaN needs no test
 }
 
 // d(x^y)/dx = y·x^(y−1), and 0 when y = 0 (the derivative of the constant 1, not 0·∞ at x = 0).

@@ -61,7 +61,11 @@ export interface OpRule {
  * The zero rule: partial · t, but exactly 0 when either factor is exactly 0 (even if the other is
  * ±∞ or NaN). Every sweep multiplies a local partial by a derivative through this rule.
  */
-export const zmul = (partial: number, t: number): number => (partial === 0 || t === 0 ? 0 : partial * t);
+export function zmul(partial: number, t: number): number {
+  const r = partial * t;
+  // Only a NaN product can be one the rule changes (0·±∞, 0·NaN); a zero factor otherwise gives IEEE ±0.
+  return r === r ? r : partial === 0 || t === 0 ? 0 : r;
+}
 
 const zero = (): number => 0;
 const one = (): number => 1;

@@ -7,8 +7,8 @@
 // Layout (TypeScript allocates it, src/engine/wasm-batch.ts): val and adj, n × stride f64 each,
 // node i's lanes at i·stride; constants' lanes pre-filled by the caller. rows: count × d f64,
 // row-major, one data vector per point. theta: the `inputs` parameter values.
-import { batchForward } from "./batch_forward";
-import { batchReverse } from "./batch_reverse";
+import { batchForward } from "./generated/batch_forward";
+import { batchReverse } from "./generated/batch_reverse";
 
 /** Writes each parameter into all lanes of its input node. */
 function loadParams(inputs: i32, theta: usize, val: usize, stride: i32): void {

@@ -8,18 +8,18 @@
 // br_table, one indirect jump, and the CPUs here mispredict it on any mix of ops: measured on
 // the Rosenbrock tape (n = 1000), forward 9.4 ns/node with br_table and 2.2 with the chain, whose
 // conditional branches the predictor learns (`npx tsx bench/dispatch.ts` builds and times both). Keep the chain: don't fold it back into a switch.
-import { forward } from "./forward";
-import { reverse } from "./reverse";
-import { tangent } from "./tangent";
+import { forward } from "./generated/forward";
+import { reverse } from "./generated/reverse";
+import { tangent } from "./generated/tangent";
 import { f64At, i32At, addF64, setF64 } from "./rules";
 
-export * from "./opcodes";
-export { forward } from "./forward";
-export { reverse } from "./reverse";
-export { tangent } from "./tangent";
+export * from "./generated/opcodes";
+export { forward } from "./generated/forward";
+export { reverse } from "./generated/reverse";
+export { tangent } from "./generated/tangent";
 export { tangentLanes } from "./tangent_lanes";
 export { reverseLanes } from "./reverse_lanes";
-export { hvpLanes } from "./hvp";
+export { hvpLanes } from "./generated/hvp";
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize {
@@ -53,5 +53,5 @@ export function jvp(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: us
   tangent(n, start, ops, a, b, val, tan);
 }
 
-// Batches of points in SIMD lanes (issue 5): see batch.ts.
+// Batches of points in SIMD lanes: see batch.ts.
 export { batchSumGrad, batchGrad, batchEval } from "./batch";

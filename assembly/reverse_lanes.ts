@@ -4,7 +4,8 @@
 // all 0 is skipped, and a zero lane contributes exactly 0 (see lanes.ts), so each lane equals a
 // single-cotangent reverse sweep.
 import { f64At, i32At } from "./rules";
-import { addLane, anyLane, laneAt, term, BINARY, UNARY, SUM, DIFF, ZERO, lanePartials, da, db, chosen } from "./lanes";
+import {addLane, anyLane, laneAt, term } from "./lanes";
+import { BINARY, UNARY, SUM, DIFF, ZERO, lanePartials, da, db, chosen } from "./generated/partials";
 
 export function reverseLanes(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, k: i32): void {
   const stride = <usize>k << 3;

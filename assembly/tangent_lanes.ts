@@ -4,7 +4,8 @@
 // Each node's local partials are computed once and applied to all k lanes. The caller seeds the
 // leaves' lanes (inputs: the directions, data: 0); constants and branches nodes get 0 here.
 import { f64At, i32At } from "./rules";
-import { laneAt, setLane, term, BINARY, UNARY, COPY, SUM, DIFF, lanePartials, da, db, chosen } from "./lanes";
+import {laneAt, setLane, term } from "./lanes";
+import { BINARY, UNARY, COPY, SUM, DIFF, lanePartials, da, db, chosen } from "./generated/partials";
 
 export function tangentLanes(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize, k: i32): void {
   const stride = <usize>k << 3;

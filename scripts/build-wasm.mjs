@@ -1,4 +1,5 @@
-// Builds the WebAssembly (asc, assembly/ → build/tapegrad.wasm) and inlines it into
+// Generates the kernels' op dispatch from the op table (scripts/gen/main.ts: src/ops.ts →
+// assembly/generated/), builds the WebAssembly (asc, assembly/ → build/tapegrad.wasm) and inlines it into
 // src/wasm/bytes.ts as base64, so the package loads its WebAssembly synchronously with no fetch,
 // no fs and no bundler plugin (Node, browsers, workers).
 //
@@ -18,6 +19,7 @@ const wasmFile = join(root, "build/tapegrad.wasm");
 
 function sourceHash() {
   const hash = createHash("sha256");
+  // assembly/ includes the generated kernels, so a change of the op table or the templates shows.
   const files = readdirSync(join(root, "assembly"), { recursive: true })
     .map(String)
     .filter((f) => f.endsWith(".ts") || f.endsWith(".json"))
@@ -27,6 +29,9 @@ function sourceHash() {
   hash.update(JSON.parse(readFileSync(join(root, "node_modules/assemblyscript/package.json"), "utf8")).version);
   return hash.digest("hex");
 }
+
+// The generator writes only files whose text changed, so an unchanged table leaves the hash alone.
+execFileSync(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/gen/main.ts")], { cwd: root, stdio: "inherit" });
 
 const hash = sourceHash();
 const marker = `// source-hash: ${hash}`;

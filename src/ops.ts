@@ -137,6 +137,22 @@ export const OP = {
 
 export type OpCode = (typeof OP)[keyof typeof OP];
 
+/**
+ * The order in which the kernels test op codes, most frequent on real tapes first (an if-chain:
+ * see assembly/index.ts). Ops not listed come after these, by code.
+ */
+export const HOT_OPS: readonly number[] = [
+  OP.ADD, OP.MUL, OP.SUB, OP.SQUARE, OP.DIV, OP.NEG, OP.TANH, OP.EXP, OP.SIN, OP.COS, OP.LOG,
+  OP.SQRT, OP.SIGMOID, OP.RELU, OP.ABS, OP.POWC, OP.POW, OP.TAN, OP.MIN, OP.MAX, OP.SELECT,
+];
+
+/**
+ * Functions the rules call by name. The kernel generator (scripts/gen) inlines each one that is a
+ * single expression; one that is not (a loop) must also exist, same name and meaning, in
+ * assembly/rules.ts.
+ */
+export const RULE_HELPERS: Readonly<Record<string, (...args: number[]) => number>> = { powLog };
+
 export const OPS: readonly OpRule[] = [
   op(OP.INPUT, "input", "leaf", { math: "x", edge: "A differentiated input; the tape's first nodes." }),
   op(OP.DATA, "data", "leaf", { math: "d", edge: "A data input: set per call, never differentiated." }),

@@ -263,7 +263,7 @@ export const OPS: readonly OpRule[] = [
     value: (a) => 1 / (1 + Math.exp(-a)),
     da: (_a, _b, v) => v * (1 - v),
     daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
-    edge: "1/(1 + e^−a): exactly 0 below a ≈ −709.78 (e^−a overflows) and 1 above a ≈ 37, derivative 0 there, never NaN.",
+    edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
   op(OP.RELU, "relu", "unary", { routes: true, math: "max(a, 0); ∂a = 1 if a > 0 else 0",
     doc: "max(x, 0); ∂/∂x = 1 for x > 0, else 0 (relu'(0) = 0); relu(−0) = +0; NaN in, NaN out.",

@@ -13,26 +13,28 @@ import { describe, nodeOf, Var, type Operand } from "./var.js";
 /** What a traced function returns: one output, or an array of outputs. */
 export type Output = Operand | readonly Operand[];
 
+/** Options of compile(fn, options). */
 export interface CompileOptions {
   /** Engine that replays the tape: "wasm" (default) or "js" (the TypeScript reference). */
   engine?: EngineName;
-  /** Display names of the inputs; by default the function's parameter names. */
+  /** Display names of the inputs; by default fn's parameter names (x0, x1, … if not plain), or xs[i] for an array xs. */
   names?: readonly string[];
 }
 
+/** Options of compile((xs) => …, { inputs: n }), for a function of a vector. */
 export interface VectorCompileOptions extends CompileOptions {
-  /** The function takes one array of this many variables instead of one parameter each. */
+  /** Required: the function takes one array of this many variables instead of one parameter each. */
   inputs: number;
 }
 
 /**
- * A function of parameters and data (issue 5): the parameters are differentiated, the data
- * inputs are not and change per call — one data vector per point of a dataset.
+ * The spec of compile({ params, data }, fn): the parameters are differentiated, the data inputs
+ * are not and change per call — one data vector per point of a dataset.
  */
 export interface DataCompileOptions extends CompileOptions {
-  /** Number of differentiated inputs (θ), given to fn as its first array. */
+  /** Required: number of differentiated inputs (θ), given to fn as its first array. */
   params: number;
-  /** Number of data inputs per point (xᵢ, yᵢ), given to fn as its second array. */
+  /** Required: number of data inputs per point (xᵢ, yᵢ), given to fn as its second array. */
   data: number;
   /** Display names of the data inputs; by default `data[j]`. */
   dataNames?: readonly string[];

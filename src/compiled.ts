@@ -14,22 +14,27 @@ import type { JacobianMode } from "./mode.js";
 
 /** A dense matrix, row-major: entry (r, c) is data[r·cols + c]. */
 export interface Matrix {
+  /** The rows·cols entries, row after row. */
   data: Float64Array;
+  /** Number of rows. */
   rows: number;
+  /** Number of columns. */
   cols: number;
 }
 
 /** The Jacobian ∂output_j/∂input_i at row j, column i, and the mode that computed it. */
 export interface Jacobian extends Matrix {
+  /** The mode that computed it: "forward" (columns) or "reverse" (rows). */
   mode: JacobianMode;
   /** The output values at x. */
   value: Float64Array;
 }
 
+/** Options of jacobian(x, options). */
 export interface JacobianOptions {
-  /** "auto" (default) picks by cost: forward when n ≲ 2.5·m, else reverse. */
+  /** "auto" (default) picks by cost (chooseMode): forward when n ≲ 2.5·m, else reverse. */
   mode?: "auto" | "forward" | "reverse";
-  /** The data vector, for a function with data inputs. */
+  /** The data vector: required for a function with data inputs, refused otherwise. */
   data?: ArrayLike<number>;
 }
 
@@ -63,6 +68,10 @@ export function replayedTape(f: Compiled): Tape | undefined {
 
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
 
+/**
+ * A compiled function f: Rⁿ → Rᵐ, what compile() and parse() return: values, gradients, products
+ * with its Jacobian, Jacobians and Hessians at any point. Call dispose() when done with it.
+ */
 export class Compiled {
   /** Number of differentiated inputs. */
   readonly inputs: number;
@@ -103,6 +112,7 @@ export class Compiled {
    * eval(θ, data, out?). The same holds for grad, vjp and jvp: data comes right before `out`.
    */
   eval(x: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** The values of the outputs at x, with the data vector of a function with data inputs. */
   eval(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
   eval(x: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
     const engine = this.live("eval");
@@ -116,6 +126,7 @@ export class Compiled {
 
   /** The value of a scalar function at x and its gradient, by one reverse sweep. */
   grad(x: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
+  /** The value and gradient of a scalar function at (x, data), by one reverse sweep. */
   grad(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
   grad(x: ArrayLike<number>, a?: unknown, b?: unknown): { value: number; grad: Float64Array } {
     const engine = this.live("grad");
@@ -130,6 +141,7 @@ export class Compiled {
 
   /** Vector-Jacobian product uᵀJ at x (reverse mode), with the output values. */
   vjp(x: ArrayLike<number>, u: ArrayLike<number>, out?: Float64Array): { value: Float64Array; grad: Float64Array };
+  /** Vector-Jacobian product uᵀJ at (x, data) (reverse mode), with the output values. */
   vjp(x: ArrayLike<number>, u: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: Float64Array; grad: Float64Array };
   vjp(x: ArrayLike<number>, u: ArrayLike<number>, a?: unknown, b?: unknown): { value: Float64Array; grad: Float64Array } {
     const engine = this.live("vjp");
@@ -145,6 +157,7 @@ export class Compiled {
 
   /** Jacobian-vector product J·v at x (forward mode): every output's directional derivative. */
   jvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): { value: Float64Array; tangent: Float64Array };
+  /** Jacobian-vector product J·v at (x, data) (forward mode), with the output values. */
   jvp(x: ArrayLike<number>, v: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: Float64Array; tangent: Float64Array };
   jvp(x: ArrayLike<number>, v: ArrayLike<number>, a?: unknown, b?: unknown): { value: Float64Array; tangent: Float64Array } {
     const engine = this.live("jvp");
@@ -233,6 +246,7 @@ export class Compiled {
    * sweep along v, then one reverse sweep carrying adjoints and their tangents.
    */
   hvp(x: ArrayLike<number>, v: ArrayLike<number>, out?: Float64Array): Float64Array;
+  /** Hessian-vector product ∇²f·v of a scalar function at (x, data); the data are not differentiated. */
   hvp(x: ArrayLike<number>, v: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
   hvp(x: ArrayLike<number>, v: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
     const engine = this.live("hvp");
@@ -294,6 +308,7 @@ export class Compiled {
    * Promise; the threads stay up for later calls until dispose().
    */
   meanGrad(params: ArrayLike<number>, dataset: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
+  /** The mean loss and mean gradient, computed in `workers` threads: resolves to a new grad array. */
   meanGrad(params: ArrayLike<number>, dataset: ArrayLike<number>, options: { workers: number }): Promise<{ value: number; grad: Float64Array }>;
   meanGrad(
     params: ArrayLike<number>,
@@ -335,6 +350,7 @@ export class Compiled {
     liveFunctions--;
   }
 
+  /** dispose(), for `using f = compile(…)`: the function is released at the end of the block. */
   [disposeSymbol](): void {
     this.dispose();
   }

@@ -3,6 +3,7 @@ import { countLiveFunctions } from "./compiled.js";
 import { wasmRuntime } from "./wasm/shared.js";
 import { WASM32_MAX_BYTES } from "./wasm/heap.js";
 
+/** What memoryStats() reports. */
 export interface MemoryStats {
   /** Size of the WebAssembly linear memory, in bytes. */
   memoryBytes: number;
@@ -12,6 +13,7 @@ export interface MemoryStats {
   liveFunctions: number;
 }
 
+/** The current WebAssembly memory size, the bytes live functions hold in it, and their count. */
 export function memoryStats(): MemoryStats {
   const { heap } = wasmRuntime();
   return { memoryBytes: heap.memoryBytes, bytesInUse: heap.bytesInUse, liveFunctions: countLiveFunctions() };

@@ -30,18 +30,25 @@
  */
 export type OpKind = "leaf" | "unary" | "binary" | "compare" | "control";
 
+/** One op of the table: its code, name, kind, value and derivative rules, and their documentation. */
 export interface OpRule {
+  /** The op code the tape stores (see OP). */
   readonly code: number;
+  /** The op's name: the free function's for the math ops (sin, add, …). */
   readonly name: string;
+  /** What the op takes and how sweeps treat it. */
   readonly kind: OpKind;
   /** The value of the op from its operands. */
   readonly value: (a: number, b: number) => number;
-  /** ∂v/∂a and ∂v/∂b, given the operands and the value v. */
+  /** ∂v/∂a, given the operands and the value v. */
   readonly da: (a: number, b: number, v: number) => number;
+  /** ∂v/∂b, given the operands and the value v (0 for unary ops). */
   readonly db: (a: number, b: number, v: number) => number;
-  /** Second-order terms ∂²v/∂a², ∂²v/∂a∂b, ∂²v/∂b². */
+  /** Second-order term ∂²v/∂a², for Hessian-vector products. */
   readonly daa: (a: number, b: number, v: number) => number;
+  /** Second-order term ∂²v/∂a∂b. */
   readonly dab: (a: number, b: number, v: number) => number;
+  /** Second-order term ∂²v/∂b². */
   readonly dbb: (a: number, b: number, v: number) => number;
   /**
    * True for the piecewise ops (relu, abs, min, max), whose partials are selections (0 or ±1):
@@ -55,6 +62,11 @@ export interface OpRule {
   readonly math: string;
   /** What the op does at its edge points. */
   readonly edge: string;
+  /**
+   * The JSDoc of the op's free function in terms of its parameters x, y (sin(x), add(x, y), …):
+   * its contract, derivative rule and edge cases in one line; "" for an op without one.
+   */
+  readonly doc: string;
 }
 
 /**
@@ -98,6 +110,7 @@ function op(
     routes: rule.routes ?? false,
     math: rule.math ?? "",
     edge: rule.edge ?? "",
+    doc: rule.doc ?? "",
   };
 }
 
@@ -135,6 +148,7 @@ export const OP = {
   BRANCHES: 29,
 } as const;
 
+/** An op code: one of the values of OP. */
 export type OpCode = (typeof OP)[keyof typeof OP];
 
 /**
@@ -153,15 +167,29 @@ export const HOT_OPS: readonly number[] = [
  */
 export const RULE_HELPERS: Readonly<Record<string, (...args: number[]) => number>> = { powLog };
 
+/**
+ * Every op's rule, indexed by op code. Each sweep multiplies a partial by a derivative with the
+ * zero rule: exactly 0 when either factor is exactly 0, even beside ±∞ or NaN.
+ */
 export const OPS: readonly OpRule[] = [
   op(OP.INPUT, "input", "leaf", { math: "x", edge: "A differentiated input; the tape's first nodes." }),
   op(OP.DATA, "data", "leaf", { math: "d", edge: "A data input: set per call, never differentiated." }),
   op(OP.CONST, "const", "leaf", { math: "c", edge: "A constant from the pool; one node per distinct number." }),
 
-  op(OP.ADD, "add", "binary", { math: "a + b; ∂a = 1, ∂b = 1", value: (a, b) => a + b, da: one, db: one }),
-  op(OP.SUB, "sub", "binary", { math: "a − b; ∂a = 1, ∂b = −1", value: (a, b) => a - b, da: one, db: () => -1 }),
-  op(OP.MUL, "mul", "binary", { math: "a·b; ∂a = b, ∂b = a", value: (a, b) => a * b, da: (_a, b) => b, db: (a) => a, dab: one }),
+  op(OP.ADD, "add", "binary", {
+    doc: "x + y; ∂/∂x = 1, ∂/∂y = 1.",
+    math: "a + b; ∂a = 1, ∂b = 1", value: (a, b) => a + b, da: one, db: one,
+  }),
+  op(OP.SUB, "sub", "binary", {
+    doc: "x − y; ∂/∂x = 1, ∂/∂y = −1.",
+    math: "a − b; ∂a = 1, ∂b = −1", value: (a, b) => a - b, da: one, db: () => -1,
+  }),
+  op(OP.MUL, "mul", "binary", {
+    doc: "x·y; ∂/∂x = y, ∂/∂y = x.",
+    math: "a·b; ∂a = b, ∂b = a", value: (a, b) => a * b, da: (_a, b) => b, db: (a) => a, dab: one,
+  }),
   op(OP.DIV, "div", "binary", { math: "a / b; ∂a = 1/b, ∂b = −a/b²",
+    doc: "x / y; ∂/∂x = 1/y, ∂/∂y = −x/y²; y = 0 gives ±∞ or NaN (IEEE), and so do the partials.",
     value: (a, b) => a / b,
     da: (_a, b) => 1 / b,
     db: (_a, b, v) => -v / b,
@@ -170,6 +198,10 @@ export const OPS: readonly OpRule[] = [
     edge: "b = 0 gives ±∞ or NaN, as IEEE division does; so do the partials.",
   }),
   op(OP.POW, "pow", "binary", { math: "a^b; ∂a = b·a^(b−1), ∂b = ln(a)·a^b",
+    doc:
+      "x^y; ∂/∂x = y·x^(y−1), 0 when y = 0; ∂/∂y = ln(x)·x^y, 0 at x = 0 for y > 0, NaN for x " +
+      "< 0. A number y is a constant exponent: no ∂/∂y, x < 0 fine for an integer y, NaN for " +
+      "a fractional one.",
     value: (a, b) => Math.pow(a, b),
     da: powDa,
     db: (a, b, v) => powLog(a, b) * v,
@@ -191,84 +223,120 @@ export const OPS: readonly OpRule[] = [
       "base with a fractional exponent is NaN, value and derivative.",
   }),
 
-  op(OP.NEG, "neg", "unary", { math: "−a; ∂a = −1", value: (a) => -a, da: () => -1 }),
-  op(OP.SIN, "sin", "unary", { math: "sin a; ∂a = cos a",
+  op(OP.NEG, "neg", "unary", { doc: "−x; ∂/∂x = −1.", math: "−a; ∂a = −1", value: (a) => -a, da: () => -1 }),
+  op(OP.SIN, "sin", "unary", { doc: "sin x; ∂/∂x = cos x.", math: "sin a; ∂a = cos a",
     value: (a) => Math.sin(a),
     da: (a) => Math.cos(a),
     daa: (_a, _b, v) => -v,
   }),
-  op(OP.COS, "cos", "unary", { math: "cos a; ∂a = −sin a",
+  op(OP.COS, "cos", "unary", { doc: "cos x; ∂/∂x = −sin x.", math: "cos a; ∂a = −sin a",
     value: (a) => Math.cos(a),
     da: (a) => -Math.sin(a),
     daa: (_a, _b, v) => -v,
   }),
   op(OP.TAN, "tan", "unary", { math: "tan a; ∂a = 1 + tan² a",
+    doc: "tan x; ∂/∂x = 1 + tan² x, huge near the poles π/2 + kπ (never hit exactly in float64).",
     value: (a) => Math.tan(a),
     da: (_a, _b, v) => 1 + v * v,
     daa: (_a, _b, v) => 2 * v * (1 + v * v),
     edge: "Poles at π/2 + kπ are never hit exactly in float64; the value and 1 + tan² are huge near them.",
   }),
-  op(OP.EXP, "exp", "unary", { math: "eᵃ; ∂a = eᵃ",
+  op(OP.EXP, "exp", "unary", { doc: "eˣ; ∂/∂x = eˣ; both overflow to +∞ above x ≈ 709.78.", math: "eᵃ; ∂a = eᵃ",
     value: (a) => Math.exp(a),
     da: (_a, _b, v) => v,
     daa: (_a, _b, v) => v,
     edge: "Overflows to +∞ above a ≈ 709.78, like its derivative.",
   }),
   op(OP.LOG, "log", "unary", { math: "ln a; ∂a = 1/a",
+    doc: "ln x; ∂/∂x = 1/x; log(±0) = −∞ with ∂/∂x = +∞; NaN for x < 0, value and derivative.",
     value: (a) => Math.log(a),
     da: (a) => (a < 0 ? NaN : 1 / Math.abs(a)),
     daa: (a) => (a < 0 ? NaN : -1 / (a * a)),
     edge: "log(±0) = −∞ with derivative +∞ (at −0 too); for a < 0 value and derivative are NaN.",
   }),
   op(OP.SQRT, "sqrt", "unary", { math: "√a; ∂a = 1/(2√a)",
+    doc: "√x; ∂/∂x = 1/(2√x), +∞ at x = ±0; NaN for x < 0, value and derivative.",
     value: (a) => Math.sqrt(a),
     da: (_a, _b, v) => 0.5 / Math.abs(v),
     daa: (_a, _b, v) => -0.25 / (Math.abs(v) * Math.abs(v) * Math.abs(v)),
     edge: "sqrt(±0) = ±0 with derivative +∞ (at −0 too); for a < 0 value and derivative are NaN.",
   }),
-  op(OP.SQUARE, "square", "unary", { math: "a²; ∂a = 2a", value: (a) => a * a, da: (a) => 2 * a, daa: () => 2 }),
+  op(OP.SQUARE, "square", "unary", {
+    doc: "x²; ∂/∂x = 2x.",
+    math: "a²; ∂a = 2a", value: (a) => a * a, da: (a) => 2 * a, daa: () => 2,
+  }),
   op(OP.TANH, "tanh", "unary", { math: "tanh a; ∂a = 1 − tanh² a",
+    doc: "tanh x; ∂/∂x = 1 − tanh² x; saturates to ±1 beyond about ±19, where ∂/∂x = 0 (not NaN).",
     value: (a) => Math.tanh(a),
     da: (_a, _b, v) => 1 - v * v,
     daa: (_a, _b, v) => -2 * v * (1 - v * v),
     edge: "Saturates to ±1 for a beyond ±19; the derivative then underflows to 0, never NaN.",
   }),
   op(OP.SIGMOID, "sigmoid", "unary", { math: "σ(a) = 1/(1 + e^−a); ∂a = σ(1 − σ)",
+    doc:
+      "σ(x) = 1/(1 + e^−x); ∂/∂x = σ(1 − σ); exactly 0 below x ≈ −709.78 and 1 above x ≈ 37, " +
+      "with ∂/∂x = 0 there, never NaN.",
     value: (a) => 1 / (1 + Math.exp(-a)),
     da: (_a, _b, v) => v * (1 - v),
     daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
     edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
   op(OP.RELU, "relu", "unary", { routes: true, math: "max(a, 0); ∂a = 1 if a > 0 else 0",
+    doc: "max(x, 0); ∂/∂x = 1 for x > 0, else 0 (relu'(0) = 0); relu(−0) = +0; NaN in, NaN out.",
     value: (a) => (a <= 0 ? 0 : a),
     da: (a) => (a > 0 ? 1 : a <= 0 ? 0 : NaN),
     edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use); relu(−0) = +0. relu(NaN) = NaN with derivative NaN.",
   }),
   op(OP.ABS, "abs", "unary", { routes: true, math: "|a|; ∂a = sign a",
+    doc: "|x|; ∂/∂x = sign x, 0 at x = 0; NaN in, NaN out.",
     value: (a) => Math.abs(a),
     da: (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN),
     edge: "abs'(0) = 0 (Stan's convention); abs(NaN) = NaN with derivative NaN.",
   }),
   op(OP.MIN, "min", "binary", { routes: true, math: "min(a, b); ∂ = 1 to the smaller",
+    doc:
+      "min(x, y); ∂ = 1 to the smaller operand, 0 to the other; a tie goes to x; NaN in " +
+      "either: value and partials NaN.",
     value: (a, b) => Math.min(a, b),
     da: (a, b) => (a <= b ? 1 : a > b ? 0 : NaN),
     db: (a, b) => (a <= b ? 0 : a > b ? 1 : NaN),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either: value and both partials NaN.",
   }),
   op(OP.MAX, "max", "binary", { routes: true, math: "max(a, b); ∂ = 1 to the larger",
+    doc:
+      "max(x, y); ∂ = 1 to the larger operand, 0 to the other; a tie goes to x; NaN in " +
+      "either: value and partials NaN.",
     value: (a, b) => Math.max(a, b),
     da: (a, b) => (a >= b ? 1 : a < b ? 0 : NaN),
     db: (a, b) => (a >= b ? 0 : a < b ? 1 : NaN),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either: value and both partials NaN.",
   }),
 
-  op(OP.LT, "lt", "compare", { math: "a < b ? 1 : 0", value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.LE, "le", "compare", { math: "a ≤ b ? 1 : 0", value: (a, b) => (a <= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.GT, "gt", "compare", { math: "a > b ? 1 : 0", value: (a, b) => (a > b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.GE, "ge", "compare", { math: "a ≥ b ? 1 : 0", value: (a, b) => (a >= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
-  op(OP.EQ, "eq", "compare", { math: "a = b ? 1 : 0", value: (a, b) => (a === b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere." }),
+  op(OP.LT, "lt", "compare", {
+    doc: "x < y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select().",
+    math: "a < b ? 1 : 0", value: (a, b) => (a < b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere.",
+  }),
+  op(OP.LE, "le", "compare", {
+    doc: "x ≤ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select().",
+    math: "a ≤ b ? 1 : 0", value: (a, b) => (a <= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere.",
+  }),
+  op(OP.GT, "gt", "compare", {
+    doc: "x > y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select().",
+    math: "a > b ? 1 : 0", value: (a, b) => (a > b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere.",
+  }),
+  op(OP.GE, "ge", "compare", {
+    doc: "x ≥ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select().",
+    math: "a ≥ b ? 1 : 0", value: (a, b) => (a >= b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere.",
+  }),
+  op(OP.EQ, "eq", "compare", {
+    doc: "x = y ? 1 : 0 (0 if either is NaN; −0 = +0); derivative 0. A condition for select().",
+    math: "a = b ? 1 : 0", value: (a, b) => (a === b ? 1 : 0), edge: "1 or 0; derivative 0 everywhere.",
+  }),
 
   op(OP.SELECT, "select", "control", { math: "c > 0 ? t : f",
+    doc:
+      "ifTrue where condition > 0, else ifFalse (NaN chooses ifFalse), chosen per call; only the " +
+      "chosen branch receives derivative, condition none.",
     edge:
       "select(c, t, f) is t where c > 0, else f (so NaN chooses f). Operand a is c, operand b a " +
       "branches node holding t and f; only the chosen branch receives derivative.",

@@ -23,6 +23,7 @@ import { OP, OPS } from "./ops.js";
 import { checkOptionKeys } from "./validate.js";
 import { binary, power, select, unary, type Operand, type Var } from "./var.js";
 
+/** Options of parse(text, options). */
 export interface ParseOptions {
   /** The input names, in order; by default the free names in order of first appearance. */
   names?: readonly string[];
@@ -32,8 +33,11 @@ export interface ParseOptions {
 
 /** A syntax error, or a name or call parse() cannot use, located in the text. */
 export class ParseError extends Error {
+  /** A ParseError for `problem` at `index` in `text`; its message shows the text with a caret. */
   constructor(
+    /** What is wrong, without the location. */
     readonly problem: string,
+    /** The whole text given to parse(). */
     readonly text: string,
     /** 0-based index into text. */
     readonly index: number,

@@ -13,8 +13,11 @@
  * SELECT (a = condition, b = the BRANCHES node).
  */
 export interface Tape {
+  /** Node i's op code (see OP). */
   readonly op: Uint8Array;
+  /** Node i's first operand node (for a leaf: its input, data or constants index). */
   readonly a: Int32Array;
+  /** Node i's second operand node (0 for leaves and unary ops). */
   readonly b: Int32Array;
   /** The constants pool: each distinct number once. */
   readonly constants: Float64Array;
@@ -30,9 +33,11 @@ export interface Tape {
    * `${vectorName}[i]`. Read them with inputName().
    */
   readonly inputNames: readonly string[];
+  /** The name of the input vector when inputNames is empty ("x" by default). */
   readonly vectorName: string;
   /** Display names of the data inputs, the same way. */
   readonly dataNames: readonly string[];
+  /** The name of the data vector when dataNames is empty ("data" by default). */
   readonly dataVectorName: string;
 }
 

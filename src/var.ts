@@ -8,6 +8,12 @@ import { activeTrace, currentTrace, type Trace } from "./trace.js";
 /** What operations accept: a traced variable or a plain number (lifted to a constant). */
 export type Operand = Var | number;
 
+/**
+ * A traced scalar variable: what compile() passes the function, combined with its methods or
+ * the math functions. NaN in, NaN out (comparisons give 0); a partial times a derivative is
+ * exactly 0 when either is exactly 0, even beside ±∞ or NaN; relu, abs, min, max and select pass
+ * the derivative to the chosen operand (0 to the other) rather than multiplying.
+ */
 export class Var {
   /** @internal */
   constructor(
@@ -15,43 +21,58 @@ export class Var {
     /** @internal */ readonly node: number,
   ) {}
 
+  /** x.add(y): x + y; ∂/∂x = 1, ∂/∂y = 1. */
   add(y: Operand): Var {
     return binary(OP.ADD, this, y);
   }
+  /** x.sub(y): x − y; ∂/∂x = 1, ∂/∂y = −1. */
   sub(y: Operand): Var {
     return binary(OP.SUB, this, y);
   }
+  /** x.mul(y): x·y; ∂/∂x = y, ∂/∂y = x. */
   mul(y: Operand): Var {
     return binary(OP.MUL, this, y);
   }
+  /** x.div(y): x / y; ∂/∂x = 1/y, ∂/∂y = −x/y²; y = 0 gives ±∞ or NaN (IEEE), and so do the partials. */
   div(y: Operand): Var {
     return binary(OP.DIV, this, y);
   }
+  /**
+   * x.pow(y): x^y; ∂/∂x = y·x^(y−1), 0 when y = 0; ∂/∂y = ln(x)·x^y, 0 at x = 0 for y > 0, NaN for
+   * x < 0. A number y is a constant exponent: no ∂/∂y, x < 0 fine for an integer y, NaN for a
+   * fractional one.
+   */
   pow(y: Operand): Var {
     return power(this, y);
   }
+  /** x.neg(): −x; ∂/∂x = −1. */
   neg(): Var {
     return unary(OP.NEG, this);
   }
+  /** x.lt(y): x < y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
   lt(y: Operand): Var {
     return binary(OP.LT, this, y);
   }
+  /** x.le(y): x ≤ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
   le(y: Operand): Var {
     return binary(OP.LE, this, y);
   }
+  /** x.gt(y): x > y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
   gt(y: Operand): Var {
     return binary(OP.GT, this, y);
   }
+  /** x.ge(y): x ≥ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
   ge(y: Operand): Var {
     return binary(OP.GE, this, y);
   }
+  /** x.eq(y): x = y ? 1 : 0 (0 if either is NaN; −0 = +0); derivative 0. A condition for select(). */
   eq(y: Operand): Var {
     return binary(OP.EQ, this, y);
   }
 
   /**
-   * A traced variable has no number while tracing: `x > 0` or `x + 1` would silently bake one
-   * branch or a string into the tape. Refuse, and point at the recorded alternatives.
+   * Always throws: a traced variable has no number while recording (`x > 0` or `x + 1` would bake
+   * one branch or a string into the tape); use x.add(y), select(x.gt(0), a, b).
    */
   [Symbol.toPrimitive](): never {
     throw new Error(
@@ -93,13 +114,16 @@ export function power(x: Operand, y: Operand): Var {
   return binary(typeof y === "number" ? OP.POWC : OP.POW, x, y);
 }
 
-/** A variable holding the number x (a constant node), for code that wants a Var in hand. */
+/** A variable holding the number x (a constant node, derivative 0), for code that wants a Var in hand. */
 export function constant(x: number): Var {
   const t = currentTrace() ?? outside("constant", [x]);
   return new Var(t, nodeOf(t, x));
 }
 
-/** select(c, t, f): t where c > 0, else f — recorded, so it replays the right branch per call. */
+/**
+ * ifTrue where condition > 0, else ifFalse (NaN chooses ifFalse), chosen per call; only the
+ * chosen branch receives derivative, condition none.
+ */
 export function select(condition: Operand, ifTrue: Operand, ifFalse: Operand): Var {
   const t = currentTrace() ?? outside("select", [condition, ifTrue, ifFalse]);
   const c = nodeOf(t, condition);

@@ -32,7 +32,7 @@ export interface Engine {
   /** One Hessian-vector product of output 0 at (x, data) into hv; returns the value of output 0. */
   hvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, hv: Float64Array): number;
   /**
-   * Batches (issue 5): `rows` holds `count` data vectors, row-major (length count·tape.data);
+   * Batches: `rows` holds `count` data vectors, row-major (length count·tape.data);
    * x is the same for every point. Sum over the points of scale × output 0 (returned) and of
    * scale × its gradient (into grad), each term scaled before it is added: with scale = 1/N these
    * are means that stay finite when the plain sums would overflow.
@@ -48,4 +48,5 @@ export interface Engine {
   dispose(): void;
 }
 
+/** The engine that replays a tape: "wasm" (WebAssembly kernels, the default) or "js" (the TypeScript reference). */
 export type EngineName = "wasm" | "js";

@@ -15,12 +15,13 @@ import {
 import { checkOptionKeys } from "../validate.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
 
+/** Options of toDot(f, options); without any, the labels are formulas. */
 export interface DotOptions {
   /** The point: one number per input, or { name: value }. Without it the labels are formulas. */
   at?: Point;
   /** A function with data inputs: their values at the point (needed with `at`). */
   data?: ArrayLike<number>;
-  /** "reverse": every node shows its adjoint ∂f/∂node; "forward": its tangent ∂node/∂wrt. Needs `at`. */
+  /** "reverse": every node shows its adjoint ∂f/∂node; "forward": its tangent ∂node/∂wrt; default neither. Needs `at`. */
   mode?: "forward" | "reverse";
   /** Forward mode: the input whose tangent is seeded with 1 (name or index; default input 0). */
   wrt?: InputRef;

@@ -33,12 +33,13 @@ export const MAX_PATH_STEPS = 1_000_000;
  */
 export const MAX_EXPLAIN_NODES = 1_000_000;
 
+/** Options of explain(f, options): the point, and which derivative ∂output/∂wrt. */
 export interface ExplainOptions {
-  /** The point: one number per input, or { name: value }. */
+  /** Required: the point, one number per input or { name: value }. */
   at: Point;
-  /** A function with data inputs: their values at the point. */
+  /** A function with data inputs: their values at the point (required there). */
   data?: ArrayLike<number>;
-  /** The input to differentiate by (name or index); may be left out when f has one input. */
+  /** The input to differentiate by (name or index); required unless f has one input. */
   wrt?: InputRef;
   /** The output to differentiate (index; default 0). */
   output?: number;
@@ -46,6 +47,7 @@ export interface ExplainOptions {
   maxPaths?: number;
 }
 
+/** One path from the input to the output, with the local partial of each edge. */
 export interface ExplainedPath {
   /** Tape indices of the nodes along the path: the input first, the output last. */
   readonly nodes: readonly number[];
@@ -57,15 +59,21 @@ export interface ExplainedPath {
   readonly product: number;
 }
 
+/** What explain() returns: every path's partials and product, their sum, and the engine's derivative. */
 export interface Explanation {
-  /** The output and input, by index and by name ("f" or "f[j]", the input's name). */
+  /** The output differentiated, by index. */
   readonly output: number;
+  /** The input differentiated by, by index. */
   readonly wrt: number;
+  /** The output's name: "f", or "f[j]" for a function of several outputs. */
   readonly outputName: string;
+  /** The input's display name. */
   readonly wrtName: string;
+  /** The point, one value per input. */
   readonly at: Float64Array;
   /** The data inputs' values (empty for a function without data inputs). */
   readonly data: Float64Array;
+  /** Every path from the input to the output. */
   readonly paths: readonly ExplainedPath[];
   /** Σ over paths of their products: the derivative, by the lecture's definition. */
   readonly sum: number;

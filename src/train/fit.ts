@@ -13,11 +13,15 @@ import { checkDataset, checkOptionKeys, checkWorkers } from "../validate.js";
 import type { Optimizer } from "./optimizers.js";
 import { mulberry32 } from "../random.js";
 
+/** What fit() passes onProgress after every step. */
 export interface FitProgress {
-  /** 1-based epoch and minibatch counters. */
+  /** The epoch, 1-based. */
   epoch: number;
+  /** Number of epochs in the run. */
   epochs: number;
+  /** The minibatch within the epoch, 1-based. */
   batch: number;
+  /** Number of minibatches per epoch. */
   batches: number;
   /** Mean loss of this minibatch, at θ before its step. */
   loss: number;
@@ -25,21 +29,25 @@ export interface FitProgress {
   epochLoss: number;
 }
 
+/** Options of fit(f, params, dataset, options). */
 export interface FitOptions {
+  /** Required: the optimizer that steps θ, e.g. adam() or sgd({ learningRate: 0.1 }). */
   optimizer: Optimizer;
   /** Passes over the dataset; default 1. */
   epochs?: number;
   /** Points per step; default all of them (full-batch gradient descent). */
   batchSize?: number;
-  /** Shuffle the points every epoch (default true), with this seed (default 1). */
+  /** Shuffle the points every epoch (default true). */
   shuffle?: boolean;
+  /** Seed of the shuffle (default 1), so runs repeat. */
   seed?: number;
   /** Split each minibatch's gradient across this many worker threads (default 1: this thread). */
   workers?: number;
-  /** Called after every step. */
+  /** Called after every step (default: none). */
   onProgress?: (progress: FitProgress) => void;
 }
 
+/** What fit() resolves to. */
 export interface FitResult {
   /** Mean training loss of each epoch (each minibatch's loss taken before its step). */
   losses: Float64Array;
@@ -49,6 +57,7 @@ export interface FitResult {
   seconds: number;
 }
 
+/** Minibatch training: updates params in place to reduce f's mean over the dataset; resolves when done. */
 export async function fit(f: Compiled, params: Float64Array, dataset: ArrayLike<number>, options: FitOptions): Promise<FitResult> {
   if (!(params instanceof Float64Array) || params.length !== f.inputs) {
     throw new TypeError(`tapegrad: fit(f, params, …): params must be a Float64Array of ${f.inputs} numbers (updated in place)`);

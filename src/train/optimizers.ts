@@ -4,6 +4,7 @@
  */
 import { checkOptionKeys } from "../validate.js";
 
+/** An optimizer made by sgd() or adam(), for fit() or a loop of your own. */
 export interface Optimizer {
   /** θ ← θ − update(grad), in place. */
   step(params: Float64Array, grad: ArrayLike<number>): void;
@@ -11,18 +12,21 @@ export interface Optimizer {
   reset(): void;
 }
 
+/** Options of sgd(options). */
 export interface SgdOptions {
-  /** Step size α (> 0). */
+  /** Required: step size α (> 0). */
   learningRate: number;
   /** Momentum μ in [0, 1): v ← μ·v + g, θ ← θ − α·v. Default 0 (plain SGD). */
   momentum?: number;
 }
 
+/** Options of adam(options); every one has a default. */
 export interface AdamOptions {
   /** Step size α (> 0), default 0.001. */
   learningRate?: number;
-  /** Decay of the first and second moment estimates, in [0, 1); default 0.9 and 0.999. */
+  /** Decay of the first moment estimate, in [0, 1); default 0.9. */
   beta1?: number;
+  /** Decay of the second moment estimate, in [0, 1); default 0.999. */
   beta2?: number;
   /** Added to √v̂ against division by zero; default 1e-8. */
   epsilon?: number;

@@ -2,7 +2,7 @@
  * dist/ runs as plain ES modules in a browser with no import map and no bundler: every import in
  * the built JavaScript is relative (and points at a file that exists), or a `node:` built-in
  * loaded with a dynamic import() (which only Node code paths reach). A bare specifier such as
- * "@assemblyscript/loader" — a runtime dependency up to 0.1.0 — fails this test. Built by tsc
+ * "@assemblyscript/loader" — formerly a runtime dependency — fails this test. Built by tsc
  * into a temporary folder, not the repo's dist/ (test/cli.test.ts builds that at the same time).
  * test/browser/run.mjs checks the same in Chromium by loading dist/ with no import map.
  */

@@ -2,7 +2,7 @@
  * The WebAssembly module: decoded from the inlined bytes and instantiated synchronously on first
  * use, once per JS realm (main thread, each worker), with the raw WebAssembly API.
  *
- * Not with @assemblyscript/loader (used up to 0.1.0), because it contributed nothing here: its
+ * Not with @assemblyscript/loader (formerly a dependency), because it contributed nothing here: its
  * instantiateSync adds env.abort/trace/seed, Math and Date to the imports — the module imports
  * none of them (only math.sin/cos/tan; see imports.ts, which supplies an abort of its own) — and
  * builds demangled export wrappers and string/array helpers that nothing called (the kernels

@@ -75,11 +75,25 @@ export function workerStartError(event: unknown): Error {
   );
 }
 
+/**
+ * Node's worker_threads, loaded so that no bundler sees a module to resolve or warns: a browser
+ * bundle must neither pull in nor choke on a Node built-in it never runs (this runs only when
+ * isNode). process.getBuiltinModule (Node ≥ 20.16 / 22.3) is a plain function call, invisible to
+ * bundlers; older Node imports a computed specifier, which esbuild and Rollup leave alone, and
+ * which the magic comments keep webpack ("Critical dependency: the request of a dependency is an
+ * expression") and Vite from analysing. `process` is read off globalThis so that no bundler
+ * substitutes or polyfills it. test/browser/bundlers.mjs checks that all three stay silent.
+ */
+async function workerThreads(): Promise<WorkerThreads> {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof process?.getBuiltinModule === "function") return process.getBuiltinModule("node:worker_threads") as WorkerThreads;
+  const specifier = "node:worker_threads";
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as WorkerThreads;
+}
+
 async function spawn(): Promise<Endpoint> {
   if (isNode) {
-    // A computed specifier keeps browser bundlers from resolving a Node-only module.
-    const specifier = "node:worker_threads";
-    const { Worker } = (await import(specifier)) as WorkerThreads;
+    const { Worker } = await workerThreads();
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     return {
       post: (message, transfer) => worker.postMessage(message, transfer),

@@ -24,7 +24,21 @@ function ensure(bytes) {
 function init(m) {
   const math = {};
   for (const name of ${JSON.stringify(MATH_IMPORTS)}) math[name] = Math[name];
-  k = new WebAssembly.Instance(m.module, { math }).exports;
+  // The same env.abort as src/wasm/imports.ts (readString), written out: this source has no imports.
+  const str = (p) => {
+    if (p === 0) return "";
+    const b = k && k.memory.buffer;
+    if (!b || p < 4 || p % 4 !== 0 || p > b.byteLength) return "<string at " + p + ">";
+    const n = new Uint32Array(b, p - 4, 1)[0] >>> 1;
+    if (p + 2 * n > b.byteLength) return "<string at " + p + ">";
+    let text = "";
+    for (let i = 0; i < n; i += 4096) text += String.fromCharCode(...new Uint16Array(b, p + 2 * i, Math.min(4096, n - i)));
+    return text;
+  };
+  const abort = (message, file, line, column) => {
+    throw new Error("tapegrad: the WebAssembly kernel aborted: " + str(message) + " at " + str(file) + ":" + line + ":" + column);
+  };
+  k = new WebAssembly.Instance(m.module, { math, env: { abort } }).exports;
   const n = m.op.length;
   const S = m.stride;
   let p = align(k.heapBase());

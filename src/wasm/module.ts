@@ -1,10 +1,15 @@
 /**
  * The WebAssembly module: decoded from the inlined bytes and instantiated synchronously on first
- * use, once per JS realm (main thread, each worker). @assemblyscript/loader does the instantiation
- * and turns an AssemblyScript abort into a JS Error; the hot path calls the raw exports, which
- * skip the loader's argument-count wrapper.
+ * use, once per JS realm (main thread, each worker), with the raw WebAssembly API.
+ *
+ * Not with @assemblyscript/loader (formerly a dependency), because it contributed nothing here: its
+ * instantiateSync adds env.abort/trace/seed, Math and Date to the imports — the module imports
+ * none of them (only math.sin/cos/tan; see imports.ts, which supplies an abort of its own) — and
+ * builds demangled export wrappers and string/array helpers that nothing called (the kernels
+ * always used `instance.exports`). It cost 5.2 kB minified (2.2 kB gzip) in a consumer's bundle,
+ * and a bare import specifier that a browser without a bundler cannot resolve: dist/ must load as
+ * plain ES modules, so the package has no runtime dependencies at all.
  */
-import { instantiateSync } from "@assemblyscript/loader";
 import { WASM_BASE64 } from "./bytes.js";
 import { kernelImports } from "./imports.js";
 
@@ -69,7 +74,9 @@ function wasmInstance(): WebAssembly.Instance {
   if (instance === null) {
     const module = wasmModule();
     try {
-      instance = instantiateSync(module, kernelImports()).instance;
+      let memory: WebAssembly.Memory | undefined;
+      instance = new WebAssembly.Instance(module, kernelImports(() => memory));
+      memory = instance.exports.memory as WebAssembly.Memory;
     } catch (error) {
       throw blocked(error, "instantiated");
     }

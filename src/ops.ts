@@ -50,14 +50,6 @@ export interface OpRule {
   readonly dab: (a: number, b: number, v: number) => number;
   /** Second-order term ∂²v/∂b². */
   readonly dbb: (a: number, b: number, v: number) => number;
-  /**
-   * True for the piecewise ops (relu, abs, min, max), whose partials are selections (0 or ±1):
-   * every sweep passes a derivative to the chosen operand (negated for abs below 0) instead of
-   * multiplying by the partial, so an infinite tangent or adjoint stays ±∞ there and gives
-   * exactly 0 to the operand not chosen — never 0·∞ = NaN. select routes the same way. In forward
-   * mode a chosen operand's tangent is copied as it is (−0 included), as every sweep does.
-   */
-  readonly routes: boolean;
   /** The value and first derivatives in math notation, for documentation. */
   readonly math: string;
   /** What the op does at its edge points. */
@@ -67,6 +59,10 @@ export interface OpRule {
    * its contract, derivative rule and edge cases in one line; "" for an op without one.
    */
   readonly doc: string;
+  /** True when the op has a generated free function (sin(x)); false where it is hand-written or internal. */
+  readonly fn: boolean;
+  /** True when the op has a generated Var method (x.sin()). */
+  readonly method: boolean;
 }
 
 /**
@@ -79,7 +75,9 @@ export function zmul(partial: number, t: number): number {
   return r === r ? r : partial === 0 || t === 0 ? 0 : r;
 }
 
-const zero = (): number => 0;
+/** The rule of a partial or second-order term that is identically 0 (the default). */
+export const ZERO_RULE = (): number => 0;
+const zero = ZERO_RULE;
 const one = (): number => 1;
 const notEvaluated = (): number => NaN;
 
@@ -107,10 +105,11 @@ function op(
     daa: rule.daa ?? zero,
     dab: rule.dab ?? zero,
     dbb: rule.dbb ?? zero,
-    routes: rule.routes ?? false,
     math: rule.math ?? "",
     edge: rule.edge ?? "",
     doc: rule.doc ?? "",
+    fn: rule.fn ?? (kind === "unary" || kind === "binary" || kind === "compare"),
+    method: rule.method ?? (kind === "unary" || kind === "binary" || kind === "compare"),
   };
 }
 
@@ -197,7 +196,7 @@ export const OPS: readonly OpRule[] = [
     dbb: (_a, b, v) => (2 * v) / (b * b),
     edge: "b = 0 gives ±∞ or NaN, as IEEE division does; so do the partials.",
   }),
-  op(OP.POW, "pow", "binary", { math: "a^b; ∂a = b·a^(b−1), ∂b = ln(a)·a^b",
+  op(OP.POW, "pow", "binary", { fn: false, method: false, math: "a^b; ∂a = b·a^(b−1), ∂b = ln(a)·a^b",
     doc:
       "x^y; ∂/∂x = y·x^(y−1), 0 when y = 0; ∂/∂y = ln(x)·x^y, 0 at x = 0 for y > 0, NaN for x " +
       "< 0. A number y is a constant exponent: no ∂/∂y, x < 0 fine for an integer y, NaN for " +
@@ -213,7 +212,7 @@ export const OPS: readonly OpRule[] = [
       "(not real-differentiable in b). ∂/∂a = b·a^(b−1), 0 when b = 0. " +
       "pow with a constant exponent records powc instead.",
   }),
-  op(OP.POWC, "powc", "binary", { math: "a^c; ∂a = c·a^(c−1)",
+  op(OP.POWC, "powc", "binary", { fn: false, method: false, math: "a^c; ∂a = c·a^(c−1)",
     value: (a, b) => Math.pow(a, b),
     da: powDa,
     daa: powDaa,
@@ -281,19 +280,19 @@ export const OPS: readonly OpRule[] = [
     daa: (_a, _b, v) => v * (1 - v) * (1 - 2 * v),
     edge: "1/(1 + e^−a): exactly 0 below a ≈ −745 and 1 above a ≈ 37, derivative 0 there, never NaN.",
   }),
-  op(OP.RELU, "relu", "unary", { routes: true, math: "max(a, 0); ∂a = 1 if a > 0 else 0",
+  op(OP.RELU, "relu", "unary", { math: "max(a, 0); ∂a = 1 if a > 0 else 0",
     doc: "max(x, 0); ∂/∂x = 1 for x > 0, else 0 (relu'(0) = 0); relu(−0) = +0; NaN in, NaN out.",
     value: (a) => (a <= 0 ? 0 : a),
     da: (a) => (a > 0 ? 1 : a <= 0 ? 0 : NaN),
     edge: "relu'(0) = 0 (the subgradient PyTorch and JAX use); relu(−0) = +0. relu(NaN) = NaN with derivative NaN.",
   }),
-  op(OP.ABS, "abs", "unary", { routes: true, math: "|a|; ∂a = sign a",
+  op(OP.ABS, "abs", "unary", { math: "|a|; ∂a = sign a",
     doc: "|x|; ∂/∂x = sign x, 0 at x = 0; NaN in, NaN out.",
     value: (a) => Math.abs(a),
     da: (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN),
     edge: "abs'(0) = 0 (Stan's convention); abs(NaN) = NaN with derivative NaN.",
   }),
-  op(OP.MIN, "min", "binary", { routes: true, math: "min(a, b); ∂ = 1 to the smaller",
+  op(OP.MIN, "min", "binary", { fn: false, math: "min(a, b); ∂ = 1 to the smaller",
     doc:
       "min(x, y); ∂ = 1 to the smaller operand, 0 to the other; a tie goes to x; NaN in " +
       "either: value and partials NaN.",
@@ -302,7 +301,7 @@ export const OPS: readonly OpRule[] = [
     db: (a, b) => (a <= b ? 0 : a > b ? 1 : NaN),
     edge: "Ties go to the first operand: at a = b, ∂/∂a = 1 and ∂/∂b = 0. NaN in either: value and both partials NaN.",
   }),
-  op(OP.MAX, "max", "binary", { routes: true, math: "max(a, b); ∂ = 1 to the larger",
+  op(OP.MAX, "max", "binary", { fn: false, math: "max(a, b); ∂ = 1 to the larger",
     doc:
       "max(x, y); ∂ = 1 to the larger operand, 0 to the other; a tie goes to x; NaN in " +
       "either: value and partials NaN.",

@@ -4,6 +4,7 @@
  */
 import { OP, opRule } from "./ops.js";
 import { activeTrace, currentTrace, type Trace } from "./trace.js";
+import { VarMethods } from "./generated/methods.js";
 
 /** What operations accept: a traced variable or a plain number (lifted to a constant). */
 export type Operand = Var | number;
@@ -11,32 +12,19 @@ export type Operand = Var | number;
 /**
  * A traced scalar variable: what compile() passes the function, combined with its methods or
  * the math functions. NaN in, NaN out (comparisons give 0); a partial times a derivative is
- * exactly 0 when either is exactly 0, even beside ±∞ or NaN; relu, abs, min, max and select pass
- * the derivative to the chosen operand (0 to the other) rather than multiplying.
+ * exactly 0 when either is exactly 0, even beside ±∞ or NaN, so relu, abs, min and max (partials 0
+ * or ±1) pass a derivative to the chosen operand and exactly 0 to the other; select passes it to
+ * the chosen branch. The op methods (x.sin(), x.add(y), …) come from the op table (VarMethods).
  */
-export class Var {
+export class Var extends VarMethods {
   /** @internal */
   constructor(
     /** @internal */ readonly trace: Trace,
     /** @internal */ readonly node: number,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** x.add(y): x + y; ∂/∂x = 1, ∂/∂y = 1. */
-  add(y: Operand): Var {
-    return binary(OP.ADD, this, y);
-  }
-  /** x.sub(y): x − y; ∂/∂x = 1, ∂/∂y = −1. */
-  sub(y: Operand): Var {
-    return binary(OP.SUB, this, y);
-  }
-  /** x.mul(y): x·y; ∂/∂x = y, ∂/∂y = x. */
-  mul(y: Operand): Var {
-    return binary(OP.MUL, this, y);
-  }
-  /** x.div(y): x / y; ∂/∂x = 1/y, ∂/∂y = −x/y²; y = 0 gives ±∞ or NaN (IEEE), and so do the partials. */
-  div(y: Operand): Var {
-    return binary(OP.DIV, this, y);
-  }
   /**
    * x.pow(y): x^y; ∂/∂x = y·x^(y−1), 0 when y = 0; ∂/∂y = ln(x)·x^y, 0 at x = 0 for y > 0, NaN for
    * x < 0. A number y is a constant exponent: no ∂/∂y, x < 0 fine for an integer y, NaN for a
@@ -44,30 +32,6 @@ export class Var {
    */
   pow(y: Operand): Var {
     return power(this, y);
-  }
-  /** x.neg(): −x; ∂/∂x = −1. */
-  neg(): Var {
-    return unary(OP.NEG, this);
-  }
-  /** x.lt(y): x < y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
-  lt(y: Operand): Var {
-    return binary(OP.LT, this, y);
-  }
-  /** x.le(y): x ≤ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
-  le(y: Operand): Var {
-    return binary(OP.LE, this, y);
-  }
-  /** x.gt(y): x > y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
-  gt(y: Operand): Var {
-    return binary(OP.GT, this, y);
-  }
-  /** x.ge(y): x ≥ y ? 1 : 0 (0 if either is NaN); derivative 0. A condition for select(). */
-  ge(y: Operand): Var {
-    return binary(OP.GE, this, y);
-  }
-  /** x.eq(y): x = y ? 1 : 0 (0 if either is NaN; −0 = +0); derivative 0. A condition for select(). */
-  eq(y: Operand): Var {
-    return binary(OP.EQ, this, y);
   }
 
   /**

@@ -123,6 +123,20 @@ export function reads(e: Expr, name: Operand): boolean {
   }
 }
 
+/**
+ * True for plain arithmetic of operands and numbers (+ − * /, negation): the ops whose batch
+ * loops are bound by memory traffic, where splatting a parameter instead of loading its lanes
+ * pays (batch kernels); anything else is left to one loop, to keep the module small.
+ */
+export function arithmetic(e: Expr): boolean {
+  switch (e.kind) {
+    case "num": case "operand": return true;
+    case "unary": return e.op === "-" && arithmetic(e.arg);
+    case "binary": return ["+", "-", "*", "/"].includes(e.op) && arithmetic(e.left) && arithmetic(e.right);
+    default: return false;
+  }
+}
+
 /** The number an expression always is (a literal), or undefined. */
 export function literal(e: Expr): number | undefined {
   return e.kind === "num" ? e.value : undefined;

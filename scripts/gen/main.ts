@@ -1,13 +1,16 @@
 /**
- * The kernel generator: writes assembly/generated/ from the op table (src/ops.ts) and the sweep
- * templates in scripts/gen/sweeps/ — one file per sweep. Run by scripts/build-wasm.mjs before asc
- * (`npm run build:wasm`); the output is not checked in. `--check` exits non-zero if it is stale.
+ * The op table's generator: writes assembly/generated/ (every sweep's op dispatch, from src/ops.ts
+ * and the templates in scripts/gen/sweeps/, one file per sweep) and src/generated/ (the free
+ * functions and Var methods, api.ts). Run by scripts/build-wasm.mjs before asc (`npm run
+ * build:wasm`, which every npm script that needs it runs first); the output is not checked in.
+ * `--check` exits non-zero if it is stale.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OPS } from "../../src/ops.js";
 import { opModels } from "./model.js";
+import { functionsFile, methodsFile } from "./api.js";
 import { header } from "./sweeps/common.js";
 import { forwardSweep } from "./sweeps/forward.js";
 import { tangentSweep } from "./sweeps/tangent.js";
@@ -22,35 +25,37 @@ function opcodes(): string {
   return `${header("Op codes, the tape's u8 op array (test/opcodes.test.ts reads them back from the module).", "src/ops.ts")}\n${lines.join("\n")}\n`;
 }
 
+/** Every generated file by its path from the repository root. */
 export function generatedFiles(): Record<string, string> {
   const models = opModels();
   return {
-    "opcodes.ts": opcodes(),
-    "forward.ts": forwardSweep(models),
-    "tangent.ts": tangentSweep(models),
-    "reverse.ts": reverseSweep(models),
-    "partials.ts": partialsSweep(models),
-    "hvp.ts": hvpSweep(models),
-    "batch_forward.ts": batchForwardSweep(models),
-    "batch_reverse.ts": batchReverseSweep(models),
+    "assembly/generated/opcodes.ts": opcodes(),
+    "assembly/generated/forward.ts": forwardSweep(models),
+    "assembly/generated/tangent.ts": tangentSweep(models),
+    "assembly/generated/reverse.ts": reverseSweep(models),
+    "assembly/generated/partials.ts": partialsSweep(models),
+    "assembly/generated/hvp.ts": hvpSweep(models),
+    "assembly/generated/batch_forward.ts": batchForwardSweep(models),
+    "assembly/generated/batch_reverse.ts": batchReverseSweep(models),
+    "src/generated/functions.ts": functionsFile(),
+    "src/generated/methods.ts": methodsFile(),
   };
 }
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const out = join(root, "assembly/generated");
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const check = process.argv.includes("--check");
   let stale = 0;
-  mkdirSync(out, { recursive: true });
   for (const [name, text] of Object.entries(generatedFiles())) {
-    const file = join(out, name);
+    const file = join(root, name);
+    mkdirSync(dirname(file), { recursive: true });
     if (existsSync(file) && readFileSync(file, "utf8") === text) continue;
     stale++;
     if (!check) writeFileSync(file, text);
   }
   if (check && stale > 0) {
-    console.error(`assembly/generated: ${stale} file(s) out of date; run npm run build:wasm`);
+    console.error(`${stale} generated file(s) out of date; run npm run build:wasm`);
     process.exit(1);
   }
 }

@@ -64,7 +64,7 @@ function substitute(e: Expr, params: Record<Operand, Expr | undefined>, helper: 
   }
 }
 
-function rule(fn: OpRule["value"], where: string): Expr {
+function rule(fn: (...args: number[]) => number, where: string): Expr {
   return inlineHelpers(parseRule(fn, where));
 }
 

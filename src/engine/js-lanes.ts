@@ -4,41 +4,30 @@
  * layout and rules as assembly/tangent_lanes.ts, reverse_lanes.ts and hvp.ts. Every product of
  * a partial and a tangent or adjoint follows the zero rule (ops.ts `zmul`).
  */
-import { OP, OPS, zmul } from "../ops.js";
+import { OP, OPS, ZERO_RULE, zmul } from "../ops.js";
 
 const DA = OPS.map((r) => r.da);
 const DB = OPS.map((r) => r.db);
 const DAA = OPS.map((r) => r.daa);
 const DAB = OPS.map((r) => r.dab);
 const DBB = OPS.map((r) => r.dbb);
-/** 0: no derivative (leaves, comparisons, branches), 1: unary, 2: binary. */
-const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0));
-
-const ROUTES = OPS.map((r) => r.routes);
+/**
+ * 0: no derivative (leaves, comparisons, branches), 1: unary — or binary with ∂b ≡ 0 (powc), as
+ * the generated kernels treat it —, 2: binary. Shared with js.ts.
+ */
+export const ARITY = OPS.map((r) =>
+  r.kind === "unary" || (r.kind === "binary" && r.db === ZERO_RULE) ? 1 : r.kind === "binary" ? 2 : 0,
+);
+/** Ops with a second-order term: the others pass ȧ·f_a only (generated hvp.ts: FIRST, LINEAR). */
+const SECOND = OPS.map((r) => r.daa !== ZERO_RULE || r.dab !== ZERO_RULE || r.dbb !== ZERO_RULE);
 
 const term = zmul;
 
-/** How a node's tangent is formed from its operands' (see `forwardShape`). */
-export const GENERAL = 0; // term(da, t_a) + term(db, t_b)
-export const COPY_A = 1; // t_a as it is
-export const COPY_B = 2; // t_b as it is
-
 /**
- * A piecewise op (ops.ts `routes`) whose partials select one operand passes that operand's tangent
- * on as it is, −0 included — as the wasm sweeps do (assembly/lanes.ts COPY) — so both engines'
- * forward modes agree to the sign of zero. Everything else, a NaN partial included, is GENERAL.
+ * The tangent of one node from its operands' tangents: every partial under the zero rule, as the
+ * generated kernels compute it (a ±1 partial there passes ±t, which term(±1, t) equals).
  */
-export function forwardShape(routes: boolean, arity: number, da: number, db: number): number {
-  if (!routes) return GENERAL;
-  if (da === 1 && (arity === 1 || db === 0)) return COPY_A;
-  if (arity === 2 && db === 1 && da === 0) return COPY_B;
-  return GENERAL;
-}
-
-/** The tangent of one node from its operands' tangents, given its shape and partials. */
-export function tangentOf(shape: number, arity: number, da: number, db: number, ta: number, tb: number): number {
-  if (shape === COPY_A) return ta;
-  if (shape === COPY_B) return tb;
+export function tangentOf(arity: number, da: number, db: number, ta: number, tb: number): number {
   return arity === 1 ? term(da, ta) : term(da, ta) + term(db, tb);
 }
 
@@ -73,10 +62,9 @@ export function tangentLanes(t: LaneTape, tan: Float64Array, k: number): void {
       const v = val[i]!;
       const da = DA[code]!(x, y, v);
       const db = arity === 2 ? DB[code]!(x, y, v) : 0;
-      const shape = forwardShape(ROUTES[code]!, arity, da, db);
       const pa = ia * k;
       const pb = ib * k;
-      for (let l = 0; l < k; l++) tan[out + l] = tangentOf(shape, arity, da, db, tan[pa + l]!, tan[pb + l]!);
+      for (let l = 0; l < k; l++) tan[out + l] = tangentOf(arity, da, db, tan[pa + l]!, tan[pb + l]!);
     }
   }
 }
@@ -135,7 +123,6 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const ia = a[i]!;
     const ib = b[i]!;
     const arity = ARITY[code]!;
-    const routes = ROUTES[code]!;
     if (code === OP.SELECT) {
       const to = val[ia]! > 0 ? a[ib]! : b[ib]!;
       adj[to] += g;
@@ -150,13 +137,12 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
     const daa = DAA[code]!(x, y, v);
     const pa = ia * k;
     adj[ia] += term(da, g);
-    // A piecewise op's second partials are 0 and it routes: no ā·f_aa term (assembly/hvp.ts
-    // copies or negates the lanes instead); elsewhere ā·(…) follows the zero rule too.
-    const second = g !== 0 && !routes;
+    // ā·(…) only for ops with a second-order term, as the generated hvp.ts; it follows the zero rule.
+    const second = g !== 0 && SECOND[code]!;
     if (arity === 1) {
       for (let l = 0; l < k; l++) {
         const c = second ? term(g, term(daa, tan[pa + l]!)) : 0;
-        sadj[pa + l] += term(da, sadj[gd + l]!) + c;
+        sadj[pa + l] += second ? term(da, sadj[gd + l]!) + c : term(da, sadj[gd + l]!);
       }
     } else {
       const db = DB[code]!(x, y, v);
@@ -170,8 +156,8 @@ export function hvpLanes(t: LaneTape, tan: Float64Array, adj: Float64Array, sadj
         const tb = tan[pb + l]!;
         const secondA = second ? term(g, term(daa, ta) + term(dab, tb)) : 0;
         const secondB = second ? term(g, term(dab, ta) + term(dbb, tb)) : 0;
-        sadj[pa + l] += term(da, gl) + secondA;
-        sadj[pb + l] += term(db, gl) + secondB;
+        sadj[pa + l] += second ? term(da, gl) + secondA : term(da, gl);
+        sadj[pb + l] += second ? term(db, gl) + secondB : term(db, gl);
       }
     }
   }

@@ -9,15 +9,12 @@
 import { OP, OPS, zmul } from "../ops.js";
 import type { Tape } from "../tape.js";
 import type { Engine } from "./engine.js";
-import { forwardShape, hvpLanes, reverseLanes, tangentLanes, tangentOf, type LaneTape } from "./js-lanes.js";
+import { ARITY, hvpLanes, reverseLanes, tangentLanes, tangentOf, type LaneTape } from "./js-lanes.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 
 const VALUE = OPS.map((r) => r.value);
 const DA = OPS.map((r) => r.da);
 const DB = OPS.map((r) => r.db);
-/** 0: no derivative (leaves, comparisons, branches), 1: unary, 2: binary. */
-const ARITY = OPS.map((r) => (r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0));
-const ROUTES = OPS.map((r) => r.routes);
 
 export class JsEngine implements Engine {
   private readonly op: Uint8Array;
@@ -231,7 +228,7 @@ export class JsEngine implements Engine {
           const x = val[ia];
           const y = val[ib];
           const v = val[i];
-          // The zero rule also routes the piecewise ops: a 0 partial passes exactly 0 (ops.ts).
+          // The zero rule: a 0 partial passes exactly 0, even beside an infinite g (ops.ts).
           adj[ia] += zmul(DA[code](x, y, v), g);
           if (arity === 2) adj[ib] += zmul(DB[code](x, y, v), g);
         }
@@ -267,7 +264,7 @@ export class JsEngine implements Engine {
           // The same shapes and products as the lane sweep (js-lanes.ts), so jvp equals a column.
           const da = DA[code](x, y, v);
           const db = arity === 2 ? DB[code](x, y, v) : 0;
-          tan[i] = tangentOf(forwardShape(ROUTES[code], arity, da, db), arity, da, db, tx, ty);
+          tan[i] = tangentOf(arity, da, db, tx, ty);
         }
       }
     }

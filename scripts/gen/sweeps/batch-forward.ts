@@ -7,11 +7,12 @@
  * caller pads an odd block with a copy of its last point). Dispatch is the frequency-ordered
  * if-chain of forward.ts, paid once per node for all lanes.
  *
- * Parameters (nodes below `inputs`) hold the same value in every lane: a binary op with one reads
- * it once and splats it instead of loading its lanes (the weights of a dense layer, mostly).
+ * Parameters (nodes below `inputs`) hold the same value in every lane: an arithmetic binary op
+ * (expr.ts `arithmetic`: add, sub, mul, div) with one reads it once and splats it instead of
+ * loading its lanes (the weights of a dense layer, mostly).
  */
 import { OP } from "../../../src/ops.js";
-import { reads, scalar, simd, simdable, SimdConstants } from "../expr.js";
+import { arithmetic, reads, scalar, simd, simdable, SimdConstants } from "../expr.js";
 import { chain, type OpModel } from "../model.js";
 import { header } from "./common.js";
 
@@ -23,7 +24,7 @@ function batchForwardCase(m: OpModel, k: SimdConstants): string {
     return `{\n      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, ${scalar(m.value, vars)});\n    }`;
   }
   const store = (x: string, y: string): string => `v128.store(pv + o, ${simd(m.value, { a: x, b: y, v: "NaN" }, k)});`;
-  if (m.arity === 1 || !(reads(m.value, "a") && reads(m.value, "b"))) {
+  if (m.arity === 1 || !(reads(m.value, "a") && reads(m.value, "b")) || !arithmetic(m.value)) {
     return `{\n      ${loop16(`{ const x = v128.load(pa + o); ${reads(m.value, "b") ? "const y = v128.load(pb + o); " : ""}${store("x", "y")} }`)}\n    }`;
   }
   return `{

@@ -11,12 +11,12 @@
  * invariant: adj is all zero between blocks (leaves below `start` it clears itself).
  *
  * With `reduce` (the caller wants only the sum over lanes of the parameters' adjoints, as
- * meanGrad does), a binary op with a parameter operand (node below `inputs`) adds that operand's
+ * meanGrad does), an arithmetic binary op (add, sub, mul, div) with a parameter operand (node below `inputs`) adds that operand's
  * contributions up in a register and once into lane 0 of its adjoint row, instead of a load and a
  * store of that row per lane pair; the parameter's value is splat from lane 0.
  */
 import { OP } from "../../../src/ops.js";
-import { reads, scalar, simd, simdable, SimdConstants, type Expr } from "../expr.js";
+import { arithmetic, reads, scalar, simd, simdable, SimdConstants, type Expr } from "../expr.js";
 import { chain, unit, type OpModel } from "../model.js";
 import { header } from "./common.js";
 
@@ -64,6 +64,9 @@ function batchReverseCase(m: OpModel, k: SimdConstants): string | null {
   }
   const cb = contribution(m.db, "x", "y", k);
   const both = `${ca === null ? "" : `acc(qa + o, ${ca}); `}acc(qb + o, ${cb});`;
+  if (!partials.every(arithmetic)) {
+    return `{\n      for (let o: usize = 0; o < end; o += 16) { ${loads(true, true)} ${both} }\n    }`;
+  }
   const aParam = ca === null ? "" : `sum = f64x2.add(sum, ${ca}); `;
   return `{
       if (reduce && ib < inputs && ia != ib) {

@@ -1,0 +1,91 @@
+/**
+ * Every ```ts / ```js block of README.md and docs/*.md runs as pasted, and prints what its
+ * `// →` comments say (the convention is described in test/snippets.ts). The blocks run one
+ * after another in this process, each as its own module imported from .snippets/ (gitignored).
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { expectations, extractBlocks, instrument, mismatch, show, type Block } from "./snippets.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const docs = ["README.md", ...readdirSync(`${root}docs`).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+const RUNNABLE = new Set(["ts", "js", "typescript", "javascript"]);
+/** Fence languages of blocks that are not run. A block without a language is an error: say what it is. */
+const NOT_RUN = new Set(["sh", "text", "json", "dot", "jsonc", "html"]);
+
+const blocks: Block[] = docs.flatMap((file) => extractBlocks(readFileSync(`${root}${file}`, "utf8"), file));
+const dir = `${root}.snippets/`;
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+
+type Logged = { line: number; text: string };
+const globals = globalThis as unknown as { __snippetLog?: (line: number, ...args: unknown[]) => void };
+
+/** Runs one block; returns what each of its console.log lines printed. */
+async function run(block: Block, name: string): Promise<Logged[]> {
+  const logged: Logged[] = [];
+  globals.__snippetLog = (line, ...args) => {
+    logged.push({ line, text: args.map((a) => show(a)).join(" ") });
+  };
+  const file = `${dir}${name}.${block.lang === "js" || block.lang === "javascript" ? "js" : "ts"}`;
+  writeFileSync(file, instrument(block.code, "../src/index.js"));
+  await import(/* @vite-ignore */ pathToFileURL(file).href);
+  return logged;
+}
+
+/** Checks a block's output against its comments; returns the problems, [] if none. */
+async function check(block: Block, name: string): Promise<string[]> {
+  const want = expectations(block.code);
+  const logged = await run(block, name);
+  const problems: string[] = [];
+  for (const e of want) {
+    const printed = logged.filter((l) => l.line === e.line);
+    if (printed.length !== 1) {
+      problems.push(`line ${e.line}: the console.log ran ${printed.length} times, expected once`);
+      continue;
+    }
+    const why = mismatch(e.text, printed[0]!.text);
+    if (why !== undefined) problems.push(`line ${e.line}: ${why}\n  comment: ${e.text}\n  printed: ${printed[0]!.text}`);
+  }
+  return problems;
+}
+
+describe("code blocks in README.md and docs/", () => {
+  it("are all fenced with a language, runnable or not", () => {
+    const unknown = blocks.filter((b) => !RUNNABLE.has(b.lang) && !NOT_RUN.has(b.lang)).map((b) => `${b.file}:${b.line} \`\`\`${b.lang}`);
+    expect(unknown).toEqual([]);
+  });
+
+  it("include runnable examples with checked output", () => {
+    const runnable = blocks.filter((b) => RUNNABLE.has(b.lang));
+    expect(runnable.length).toBeGreaterThan(10);
+    expect(runnable.reduce((n, b) => n + expectations(b.code).length, 0)).toBeGreaterThan(30);
+  });
+
+  for (const [k, block] of blocks.entries()) {
+    if (!RUNNABLE.has(block.lang)) continue;
+    it(`${block.file}:${block.line} runs and prints what its comments say`, async () => {
+      const name = `${block.file.replace(/[^\w]+/g, "_")}_${block.line}_${k}`;
+      expect(await check(block, name)).toEqual([]);
+    });
+  }
+
+  it("the checker fails a block whose comment shows a wrong value", async () => {
+    const code = [
+      'import { compile, sin } from "tapegrad";',
+      "const f = compile((x, y) => x.add(y).mul(sin(x)));",
+      "console.log(f.grad([Math.PI, Math.PI]).grad); // → Float64Array [-6.2832, 1.2246e-16]",
+      "console.log(f.eval([1, 2])); // → Float64Array [2.524]",
+      "console.log(f.size); // → 6",
+      "f.dispose();",
+    ].join("\n");
+    const problems = await check({ file: "(synthetic)", line: 0, lang: "ts", code }, "synthetic_wrong");
+    // 3·sin(1) = 2.5244129544236893 shows as 2.524; the tape has 5 nodes, not 6.
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^line 5: the comment shows 6, it printed 5/);
+    const wrongDigit = await check({ file: "(synthetic)", line: 0, lang: "ts", code: code.replace("2.524]", "2.525]").replace("// → 6", "// → 5") }, "synthetic_digit");
+    expect(wrongDigit).toHaveLength(1);
+    expect(wrongDigit[0]).toMatch(/the comment shows 2\.525, it printed 2\.5244129544236893/);
+  });
+});

@@ -7,11 +7,13 @@
  *
  *   console.log(expr); // → 3.14159
  *
- * compares what that console.log prints with the text after the arrow. A line that ends in `// →`
+ * compares what that console.log prints with the text after the arrow, up to a " — " that starts
+ * a note for the reader (`// → 3.14159 — π, rounded`). A line that ends in `// →`
  * takes the comment lines right below it (`// ` stripped) as the expected text, for output of
  * several lines. Values are printed in a compact form of Node's: numbers as String(x),
  * `Float64Array [1, 2]`, `[1, 2]`, `{ value: 9, grad: Float64Array [-12, -6] }`, strings bare at
- * the top level and quoted inside. Text is compared with all whitespace ignored; numbers are
+ * the top level and quoted inside. Text is compared token by token, whitespace only separating
+ * words, numbers and other characters (so `[1,2]` matches `[1, 2]`); numbers are
  * compared to the digits the comment shows: `7.69e-16` matches anything that rounds to it, and an
  * integer (no point, no exponent) must match to a relative 1e-9 (so `0` means 0).
  * Blocks that do not run (shell, output, JSON) use other fence languages: sh, text, json.
@@ -57,7 +59,7 @@ export function expectations(code: string): Expectation[] {
     const m = /\/\/ →(.*)$/.exec(l);
     if (m === null) return;
     if (!l.includes("console.log(")) throw new Error(`line ${i + 1}: a "// →" comment on a line without console.log: ${l.trim()}`);
-    let text = m[1]!.trim();
+    let text = m[1]!.split(" — ")[0]!.trim();
     if (text === "") {
       const more: string[] = [];
       for (let j = i + 1; j < lines.length && /^\s*\/\//.test(lines[j]!); j++) more.push(lines[j]!.replace(/^\s*\/\/ ?/, ""));
@@ -95,14 +97,11 @@ export function show(value: unknown, top = true): string {
   return entries.length === 0 ? `${name}{}` : `${name}{ ${entries.join(", ")} }`;
 }
 
-const TOKEN = /[A-Za-z_$][\w$]*|-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|\S/gy;
+const TOKEN = /[A-Za-z_$][\w$]*|-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|\S/g;
 const NUMBER = /^-?(?:\d|\.\d)/;
 
-function tokens(text: string): string[] {
-  const squeezed = text.replace(/\s+/g, "");
-  TOKEN.lastIndex = 0;
-  return squeezed.match(TOKEN) ?? [];
-}
+/** Words, numbers and single other characters; whitespace only separates them. */
+const tokens = (text: string): string[] => text.match(TOKEN) ?? [];
 
 /** Whether the printed number `actual` shows as the comment's `expected` (to the digits shown). */
 export function numberMatches(expected: string, actual: number): boolean {
@@ -120,7 +119,7 @@ export function mismatch(expected: string, printed: string): string | undefined 
   for (let k = 0; k < Math.max(want.length, got.length); k++) {
     const w = want[k];
     const g = got[k];
-    const where = `at "${got.slice(Math.max(0, k - 4), k + 1).join("")}"`;
+    const where = `after "${got.slice(Math.max(0, k - 6), k).join(" ")}"`;
     if (w === undefined) return `printed more than the comment shows, ${where}`;
     if (g === undefined) return `printed less than the comment shows: it ends before "${w}"`;
     if (NUMBER.test(w) && NUMBER.test(g)) {

@@ -8,9 +8,9 @@
  *   console.log(expr); // → 3.14159
  *
  * compares what that console.log prints with the text after the arrow, up to a " — " that starts
- * a note for the reader (`// → 3.14159 — π, rounded`). A line that ends in `// →`
- * takes the comment lines right below it (`// ` stripped) as the expected text, for output of
- * several lines. Values are printed in a compact form of Node's: numbers as String(x),
+ * a note for the reader (`// → 3.14159 — π, rounded`). For long output the arrow may start the
+ * comment line right below the console.log instead; and an arrow with nothing after it takes the
+ * comment lines below it (`// ` stripped) as the expected text, for output of several lines. Values are printed in a compact form of Node's: numbers as String(x),
  * `Float64Array [1, 2]`, `[1, 2]`, `{ value: 9, grad: Float64Array [-12, -6] }`, strings bare at
  * the top level and quoted inside. Text is compared token by token, whitespace only separating
  * words, numbers and other characters (so `[1,2]` matches `[1, 2]`); numbers are
@@ -58,7 +58,12 @@ export function expectations(code: string): Expectation[] {
   lines.forEach((l, i) => {
     const m = /\/\/ →(.*)$/.exec(l);
     if (m === null) return;
-    if (!l.includes("console.log(")) throw new Error(`line ${i + 1}: a "// →" comment on a line without console.log: ${l.trim()}`);
+    // The arrow may also start a comment line of its own, right below its console.log.
+    let at = i;
+    if (/^\s*\/\/ →/.test(l)) for (at = i - 1; at >= 0 && /^\s*\/\//.test(lines[at]!); at--);
+    if (at < 0 || !lines[at]!.includes("console.log(")) {
+      throw new Error(`line ${i + 1}: a "// →" comment that follows no console.log: ${l.trim()}`);
+    }
     let text = m[1]!.split(" — ")[0]!.trim();
     if (text === "") {
       const more: string[] = [];
@@ -66,7 +71,7 @@ export function expectations(code: string): Expectation[] {
       if (more.length === 0) throw new Error(`line ${i + 1}: "// →" with nothing after it and no comment lines below`);
       text = more.join("\n");
     }
-    out.push({ line: i + 1, text });
+    out.push({ line: at + 1, text });
   });
   return out;
 }

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { expectations, extractBlocks, instrument, mismatch, show, type Block } from "./snippets.js";
+import { expectations, extractBlocks, instrument, mismatch, numberMatches, show, type Block } from "./snippets.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const docs = ["README.md", ...readdirSync(`${root}docs`).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
@@ -70,6 +70,22 @@ describe("code blocks in README.md and docs/", () => {
       expect(await check(block, name)).toEqual([]);
     });
   }
+
+  it("the checker compares numbers to the digits shown", () => {
+    expect(numberMatches("7.69e-16", 7.694682774887159e-16)).toBe(true);
+    expect(numberMatches("7.70e-16", 7.694682774887159e-16)).toBe(false);
+    expect(numberMatches("-6.283185307179586", -6.283185307179586)).toBe(true);
+    expect(numberMatches("-6.283185307179587", -6.283185307179586)).toBe(false); // one ulp off
+    expect(numberMatches("2.000", 1.99996)).toBe(true);
+    expect(numberMatches("9", 9.000000000000002)).toBe(true);
+    expect(numberMatches("9", 9.4)).toBe(false);
+    expect(numberMatches("0", 1e-300)).toBe(false);
+    expect(mismatch("Float64Array [1,2]", "Float64Array [1, 2]")).toBeUndefined();
+    expect(mismatch("[1, 2]", "[1, 2, 3]")).toMatch(/shows "]", it printed ","/);
+    expect(mismatch("1 2", "1 2 3")).toMatch(/printed more/);
+    expect(mismatch("1 2 3", "1 2")).toMatch(/printed less/);
+    expect(mismatch("{ value: 9 }", "{ total: 9 }")).toMatch(/shows "value", it printed "total"/);
+  });
 
   it("the checker fails a block whose comment shows a wrong value", async () => {
     const code = [

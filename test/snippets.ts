@@ -13,9 +13,10 @@
  * comment lines below it (`// ` stripped) as the expected text, for output of several lines. Values are printed in a compact form of Node's: numbers as String(x),
  * `Float64Array [1, 2]`, `[1, 2]`, `{ value: 9, grad: Float64Array [-12, -6] }`, strings bare at
  * the top level and quoted inside. Text is compared token by token, whitespace only separating
- * words, numbers and other characters (so `[1,2]` matches `[1, 2]`); numbers are
- * compared to the digits the comment shows: `7.69e-16` matches anything that rounds to it, and an
- * integer (no point, no exponent) must match to a relative 1e-9 (so `0` means 0).
+ * words, numbers and other characters (so `[1,2]` matches `[1, 2]`); numbers are compared to the
+ * digits the comment shows: `7.69e-16` matches anything that rounds to it, a number shown in full
+ * must be that double, and an integer (no point, no exponent) must match to a relative 1e-9 (so
+ * `0` means 0).
  * Blocks that do not run (shell, output, JSON) use other fence languages: sh, text, json.
  */
 
@@ -108,13 +109,19 @@ const NUMBER = /^-?(?:\d|\.\d)/;
 /** Words, numbers and single other characters; whitespace only separates them. */
 const tokens = (text: string): string[] => text.match(TOKEN) ?? [];
 
-/** Whether the printed number `actual` shows as the comment's `expected` (to the digits shown). */
+/**
+ * Whether the printed number `actual` shows as the comment's `expected`: an integer (no point, no
+ * exponent) to a relative 1e-9, so `0` means 0; otherwise `actual` rounded to the significant
+ * digits the comment shows must be the comment's number (`7.69e-16`, `2.000`, and a value shown
+ * in full, `-6.283185307179586`, must be that double).
+ */
 export function numberMatches(expected: string, actual: number): boolean {
   const e = Number(expected);
   if (!/[.e]/i.test(expected)) return Math.abs(actual - e) <= 1e-9 * Math.abs(e);
   const m = /^-?(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(expected)!;
-  const unit = 10 ** (Number(m[3] ?? 0) - (m[2] ?? "").length);
-  return Math.abs(actual - e) <= 0.5 * unit * (1 + 1e-9) + 1e-12 * Math.abs(e);
+  const digits = `${m[1]}${m[2] ?? ""}`.replace(/^0+/, "").length;
+  if (digits === 0) return Math.abs(actual) < 0.5 * 10 ** (Number(m[3] ?? 0) - (m[2] ?? "").length); // 0.000
+  return Number(actual.toPrecision(Math.min(digits, 100))) === e;
 }
 
 /** Undefined if `printed` shows as `expected`, else why not. */

@@ -3,7 +3,9 @@
  * `// →` comments say (the convention is described in test/snippets.ts). The blocks run one
  * after another in this process, each as its own module imported from .snippets/ (gitignored).
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expectations, extractBlocks, instrument, mismatch, numberMatches, show, type Block } from "./snippets.js";
@@ -70,6 +72,20 @@ describe("code blocks in README.md and docs/", () => {
       expect(await check(block, name)).toEqual([]);
     });
   }
+
+  it("type-check as pasted, under the project's strict settings", () => {
+    // Runs after the blocks above have been written to .snippets/.
+    writeFileSync(`${dir}globals.d.ts`, "declare function __snippetLog(line: number, ...args: unknown[]): void;\n");
+    writeFileSync(`${dir}tsconfig.json`, JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] }));
+    const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    let output = "";
+    try {
+      execFileSync(process.execPath, [tsc, "-p", `${dir}tsconfig.json`], { encoding: "utf8" });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe("");
+  });
 
   it("the checker compares numbers to the digits shown", () => {
     expect(numberMatches("7.69e-16", 7.694682774887159e-16)).toBe(true);

@@ -8,15 +8,19 @@
  *   console.log(expr); // → 3.14159
  *
  * compares what that console.log prints with the text after the arrow, up to a " — " that starts
- * a note for the reader (`// → 3.14159 — π, rounded`). For long output the arrow may start the
- * comment line right below the console.log instead; and an arrow with nothing after it takes the
- * comment lines below it (`// ` stripped) as the expected text, for output of several lines. Values are printed in a compact form of Node's: numbers as String(x),
- * `Float64Array [1, 2]`, `[1, 2]`, `{ value: 9, grad: Float64Array [-12, -6] }`, strings bare at
- * the top level and quoted inside. Text is compared token by token, whitespace only separating
- * words, numbers and other characters (so `[1,2]` matches `[1, 2]`); numbers are compared to the
- * digits the comment shows: `7.69e-16` matches anything that rounds to it, a number shown in full
- * must be that double, and an integer (no point, no exponent) must match to a relative 1e-9 (so
- * `0` means 0).
+ * a note for the reader (`// → 3.14159 — π, rounded`). For long output the arrow may instead
+ * start the comment line right below the console.log (then the whole line is expected, no note).
+ * An arrow with nothing after it takes the comment lines below it (`// ` stripped) as the
+ * expected text, for output of several lines.
+ *
+ * Values are printed in a compact form of Node's: numbers as String(x), `Float64Array [1, 2]`,
+ * `[1, 2]`, `{ value: 9, grad: Float64Array [-12, -6] }`, strings bare at the top level and
+ * quoted inside. Text is compared token by token, whitespace only separating words, numbers and
+ * other characters (so `[1,2]` matches `[1, 2]`). Numbers are compared to the digits the comment
+ * shows: `7.69e-16` matches anything that rounds to it, a number shown in full must be that
+ * double, and an integer (no point, no exponent) must match to a relative 1e-9 (so `0` means 0).
+ * A console.log with an arrow must run exactly once.
+ *
  * Blocks that do not run (shell, output, JSON) use other fence languages: sh, text, json.
  */
 
@@ -59,13 +63,15 @@ export function expectations(code: string): Expectation[] {
   lines.forEach((l, i) => {
     const m = /\/\/ →(.*)$/.exec(l);
     if (m === null) return;
-    // The arrow may also start a comment line of its own, right below its console.log.
+    // The arrow may also start a comment line of its own, right below its console.log; there the
+    // whole line is the expected text (no note).
+    const own = /^\s*\/\/ →/.test(l);
     let at = i;
-    if (/^\s*\/\/ →/.test(l)) for (at = i - 1; at >= 0 && /^\s*\/\//.test(lines[at]!); at--);
+    if (own) for (at = i - 1; at >= 0 && /^\s*\/\//.test(lines[at]!); at--);
     if (at < 0 || !lines[at]!.includes("console.log(")) {
       throw new Error(`line ${i + 1}: a "// →" comment that follows no console.log: ${l.trim()}`);
     }
-    let text = m[1]!.split(" — ")[0]!.trim();
+    let text = (own ? m[1]! : m[1]!.split(" — ")[0]!).trim();
     if (text === "") {
       const more: string[] = [];
       for (let j = i + 1; j < lines.length && /^\s*\/\//.test(lines[j]!); j++) more.push(lines[j]!.replace(/^\s*\/\/ ?/, ""));

@@ -1,4 +1,8 @@
-/** Writes a run's results: bench/results.json (everything) and bench/RESULTS.md (the tables). */
+/**
+ * Writes a run's results: bench/results.json (everything), bench/RESULTS.md (every table, the
+ * targets and bench/notes.md) and the README's benchmark block (the one summary table and a link).
+ * test/readme.test.ts checks that both Markdown files are what this writes from results.json.
+ */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Check } from "./compare.js";

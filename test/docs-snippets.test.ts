@@ -4,7 +4,7 @@
  * after another in this process, each as its own module imported from .snippets/ (gitignored).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -17,9 +17,20 @@ const RUNNABLE = new Set(["ts", "js", "typescript", "javascript"]);
 const NOT_RUN = new Set(["sh", "text", "json", "dot", "jsonc", "html"]);
 
 const blocks: Block[] = docs.flatMap((file) => extractBlocks(readFileSync(`${root}${file}`, "utf8"), file));
+const moduleName = (block: Block, k: number): string => `${block.file.replace(/[^\w]+/g, "_")}_${block.line}_${k}`;
+const extension = (block: Block): string => (block.lang === "js" || block.lang === "javascript" ? "js" : "ts");
+
+// .snippets/ keeps only today's blocks, and a file is rewritten only when it changes (so that
+// vitest's watch mode does not see its own writes as edits).
 const dir = `${root}.snippets/`;
-rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
+const current = new Set(["globals.d.ts", "tsconfig.json", "synthetic_wrong.ts", "synthetic_digit.ts"]);
+blocks.forEach((b, k) => RUNNABLE.has(b.lang) && current.add(`${moduleName(b, k)}.${extension(b)}`));
+for (const f of readdirSync(dir)) if (!current.has(f)) rmSync(`${dir}${f}`, { recursive: true, force: true });
+
+function writeIfChanged(file: string, text: string): void {
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
+}
 
 type Logged = { line: number; text: string };
 const globals = globalThis as unknown as { __snippetLog?: (line: number, ...args: unknown[]) => void };
@@ -30,8 +41,8 @@ async function run(block: Block, name: string): Promise<Logged[]> {
   globals.__snippetLog = (line, ...args) => {
     logged.push({ line, text: args.map((a) => show(a)).join(" ") });
   };
-  const file = `${dir}${name}.${block.lang === "js" || block.lang === "javascript" ? "js" : "ts"}`;
-  writeFileSync(file, instrument(block.code, "../src/index.js"));
+  const file = `${dir}${name}.${extension(block)}`;
+  writeIfChanged(file, instrument(block.code, "../src/index.js"));
   await import(/* @vite-ignore */ pathToFileURL(file).href);
   return logged;
 }
@@ -68,15 +79,14 @@ describe("code blocks in README.md and docs/", () => {
   for (const [k, block] of blocks.entries()) {
     if (!RUNNABLE.has(block.lang)) continue;
     it(`${block.file}:${block.line} runs and prints what its comments say`, async () => {
-      const name = `${block.file.replace(/[^\w]+/g, "_")}_${block.line}_${k}`;
-      expect(await check(block, name)).toEqual([]);
+      expect(await check(block, moduleName(block, k))).toEqual([]);
     });
   }
 
   it("type-check as pasted, under the project's strict settings", () => {
     // Runs after the blocks above have been written to .snippets/.
-    writeFileSync(`${dir}globals.d.ts`, "declare function __snippetLog(line: number, ...args: unknown[]): void;\n");
-    writeFileSync(`${dir}tsconfig.json`, JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] }));
+    writeIfChanged(`${dir}globals.d.ts`, "declare function __snippetLog(line: number, ...args: unknown[]): void;\n");
+    writeIfChanged(`${dir}tsconfig.json`, JSON.stringify({ extends: "../tsconfig.json", include: ["*.ts"] }) + "\n");
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
     let output = "";
     try {

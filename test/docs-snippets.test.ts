@@ -1,7 +1,9 @@
 /**
  * Every ```ts / ```js block of README.md and docs/*.md runs as pasted, and prints what its
- * `// →` comments say (the convention is described in test/snippets.ts). The blocks run one
- * after another in this process, each as its own module imported from .snippets/ (gitignored).
+ * `// →` comments say (the convention is described in test/snippets.ts), and type-checks under
+ * the project's strict settings. The blocks run one after another in this process, each as its
+ * own module imported from .snippets/ (gitignored). A ```text block that starts with
+ * `$ npx tapegrad …` is a command-line transcript, checked against the command's output.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -96,6 +98,17 @@ describe("code blocks in README.md and docs/", () => {
     }
     expect(output).toBe("");
   });
+
+  // A ```text block that starts with `$ npx tapegrad …` is a transcript of the command line:
+  // the command, run from the sources, prints the rest of the block.
+  for (const block of blocks.filter((b) => b.lang === "text" && b.code.startsWith("$ npx tapegrad "))) {
+    it(`${block.file}:${block.line}: the command line prints what the transcript shows`, () => {
+      const [command, ...expected] = block.code.trimEnd().split("\n");
+      const args = [...command!.slice("$ npx tapegrad ".length).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const out = execFileSync(process.execPath, ["--import", "tsx", `${root}src/cli.ts`, ...args], { cwd: root, encoding: "utf8" });
+      expect(out.trimEnd()).toBe(expected.join("\n"));
+    });
+  }
 
   it("the checker compares numbers to the digits shown", () => {
     expect(numberMatches("7.69e-16", 7.694682774887159e-16)).toBe(true);

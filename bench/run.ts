@@ -4,7 +4,7 @@
  * 2, …, then round r + 1 starts with the next contender — so that slow drift of this shared
  * machine spreads over everyone. Before each round the child collects garbage and pauses.
  *
- *   npm run bench                    the full suite; writes bench/RESULTS.md and bench/results.json
+ *   npm run bench                    the full suite; writes bench/RESULTS.md, bench/results.json and README.md's table
  *   npm run bench -- seed mlp        only these workloads; prints the table, writes nothing
  *   BENCH_ROUNDS=7 BENCH_ROUND_MS=300 npm run bench    more rounds / longer rounds
  */

@@ -1,6 +1,6 @@
 /**
- * The README's op table, generated from the op table in src/ops.ts so the two cannot drift:
- * `npx tsx scripts/op-table.ts` prints it; test/readme.test.ts checks README.md contains it.
+ * The op table of docs/ops.md, generated from the op table in src/ops.ts so the two cannot drift:
+ * `npx tsx scripts/op-table.ts` prints it; test/readme.test.ts checks docs/ops.md contains it.
  */
 import { OPS, type OpRule } from "../src/ops.js";
 

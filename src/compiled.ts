@@ -61,7 +61,17 @@ export function replayedTape(f: Compiled): Tape | undefined {
   return ownTapes.get(f);
 }
 
+/** @internal */
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
+
+// The shipped .d.ts must not name Symbol.dispose: a project whose lib lacks it (lib es2022 + dom,
+// no @types/node) would fail with "Property 'dispose' does not exist on type 'SymbolConstructor'".
+// So the [Symbol.dispose] member is declared through this key, which is Symbol.dispose's type
+// where the project declares it (lib esnext.disposable, @types/node) — `using` works there — and
+// never (no member) elsewhere. No global augmentation: that would claim Symbol.dispose exists in
+// browsers that lack it.
+type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
+export interface Compiled extends Record<DisposeKey, () => void> {}
 
 export class Compiled {
   /** Number of differentiated inputs. */
@@ -335,6 +345,7 @@ export class Compiled {
     liveFunctions--;
   }
 
+  /** @internal Declared for consumers by the interface above. */
   [disposeSymbol](): void {
     this.dispose();
   }

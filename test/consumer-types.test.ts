@@ -12,7 +12,7 @@
  * node_modules (no network).
  */
 import { execFile, execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,10 +31,12 @@ const ENVS = {
   // Both of these declare Symbol.dispose (lib esnext.disposable and @types/node): no clash.
   "node+disposable": { lib: ["es2022", "esnext.disposable"], types: ["node"] },
   "browser+disposable": { lib: ["es2022", "dom", "esnext.disposable"], types: [] },
+  // Neither DOM nor Node: any DOM or Node type in the shipped API would fail here.
+  plain: { lib: ["es2022"], types: [] },
 } as const;
 type Env = keyof typeof ENVS;
 /** Whether the project's types have Disposable, so `using` compiles. */
-const hasDisposable = (env: Env): boolean => env !== "browser";
+const hasDisposable = (env: Env): boolean => env !== "browser" && env !== "plain";
 
 const MODES = {
   node16: { module: "node16", moduleResolution: "node16" },
@@ -43,7 +45,10 @@ const MODES = {
 } as const;
 type Mode = keyof typeof MODES;
 
-/** An ES-module consumer of most of the API: any error in the shipped types shows up here. */
+/**
+ * An ES-module consumer of most of the API: any error in the shipped types shows up here. No
+ * console (the plain project has none).
+ */
 const esmConsumer = (using: boolean): string => `
 import {
   compile, parse, toDot, sin, square, Compiled, ParseError, Var,
@@ -57,22 +62,24 @@ const loss = compile({ params: 2, data: 2 }, ([w, b], [x, y]) => square(w!.mul(x
 const mean: { value: number; grad: Float64Array } = loss.meanGrad([1, 0], [1, 2, 2, 3]);
 const threaded: Promise<{ value: number; grad: Float64Array }> = loss.meanGrad([1, 0], [1, 2, 2, 3], { workers: 2 });
 const dot: string = toDot(f);
+let column = 0;
 try {
   parse("x +");
 } catch (e) {
-  if (e instanceof ParseError) console.log(e.column);
+  if (e instanceof ParseError) column = e.column;
 }
+let slope = 0;
 ${
   using
     ? `{
   using h = parse("x^2 * y");
   const key: () => void = h[Symbol.dispose];
-  console.log(h.grad([3, 2]).grad, key);
+  slope = h.grad([3, 2]).grad[0]! + key.length;
 }`
     : ""
 }
 f.dispose();
-export { g, j, mean, threaded, dot };
+export { g, j, mean, threaded, dot, column, slope };
 `;
 
 /** A CommonJS consumer: the import compiles to require("tapegrad"); the dynamic import stays. */
@@ -144,6 +151,7 @@ const projects: Project[] = [
   // lib esnext.disposable beside @types/node (both declare Symbol.dispose), and in a browser.
   project("node+disposable", "nodenext"),
   project("browser+disposable", "bundler"),
+  project("plain", "bundler"),
 ];
 
 function writeProject(p: Project): string {
@@ -216,6 +224,16 @@ describe("shipped types from consumer projects (strict, skipLibCheck false)", ()
     };
     expect(Object.keys(manifest.exports["."])).toEqual(["types", "import", "require", "default"]);
     for (const target of Object.values(manifest.exports["."])) expect(() => readFileSync(join(packed, target))).not.toThrow();
+  });
+
+  it("the .d.ts files leave the project's globals alone: no augmentation, no lib or types reference", () => {
+    // e.g. a `declare global { interface SymbolConstructor … }` would make Symbol.dispose type-check
+    // in browsers that lack it; a reference to "node" would give browser projects Node's globals.
+    const dts = (readdirSync(join(packed, "dist"), { recursive: true }) as string[]).filter((f) => /\.d\.c?ts$/.test(f));
+    expect(dts).toContain("index.d.ts");
+    for (const file of dts) {
+      expect(readFileSync(join(packed, "dist", file), "utf8"), file).not.toMatch(/declare global|declare module|\/\/\/ *<reference/);
+    }
   });
 
   it.each(projects.map((p) => [p.name, Object.keys(p.files).join(", ")]))("%s: %s compile", async (name) => {

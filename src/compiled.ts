@@ -71,6 +71,7 @@ const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbo
 // never (no member) elsewhere. No global augmentation: that would claim Symbol.dispose exists in
 // browsers that lack it.
 type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
+/** `using f = compile(…)` disposes f at the end of the block (where Symbol.dispose is declared). */
 export interface Compiled extends Record<DisposeKey, () => void> {}
 
 export class Compiled {

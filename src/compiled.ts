@@ -66,7 +66,18 @@ export function replayedTape(f: Compiled): Tape | undefined {
   return ownTapes.get(f);
 }
 
+/** @internal */
 const disposeSymbol: typeof Symbol.dispose = Symbol.dispose ?? Symbol.for("Symbol.dispose");
+
+// The shipped .d.ts must not name Symbol.dispose: a project whose lib lacks it (lib es2022 + dom,
+// no @types/node) would fail with "Property 'dispose' does not exist on type 'SymbolConstructor'".
+// So the [Symbol.dispose] member is declared through this key, which is Symbol.dispose's type
+// where the project declares it (lib esnext.disposable, @types/node) — `using` works there — and
+// never (no member) elsewhere. No global augmentation: that would claim Symbol.dispose exists in
+// browsers that lack it.
+type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
+/** `using f = compile(…)` disposes f at the end of the block (where Symbol.dispose is declared). */
+export interface Compiled extends Record<DisposeKey, () => void> {}
 
 /**
  * A compiled function f: Rⁿ → Rᵐ, what compile() and parse() return: values, gradients, products
@@ -350,7 +361,7 @@ export class Compiled {
     liveFunctions--;
   }
 
-  /** dispose(), for `using f = compile(…)`: the function is released at the end of the block. */
+  /** @internal Declared for consumers by the interface above. */
   [disposeSymbol](): void {
     this.dispose();
   }

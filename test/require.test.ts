@@ -1,7 +1,7 @@
 /**
  * The package as CommonJS code sees it: `require("tapegrad")` in a fresh project resolves through
- * the exports map (its "default" condition) to the ESM build, which Node ≥ 20.19 loads with
- * require(); an `import` does the same. Lays the package out as an install would — its
+ * the exports map (its "require" condition) to dist/index.cjs, which loads the ESM build with
+ * require() on Node ≥ 20.19; an `import` gets the ESM build directly. Lays the package out as an install would — its
  * package.json and a dist/ built by tsc into a temporary folder (not the repo's dist/, which
  * test/cli.test.ts builds at the same time), with the dependencies linked — in a temporary
  * project's node_modules.

@@ -64,3 +64,4 @@
 @inline export function i32At(base: usize, i: i32): i32 {
   return load<i32>(base + (<usize>i << 2));
 }
+export { erf, erfc } from "./special";

@@ -16,7 +16,7 @@ export function functionsFile(): string {
   const lines = OPS.filter((r) => r.fn).map((r) =>
     r.kind === "unary"
       ? `${jsdoc(r.doc)}export const ${r.name} = (x: Operand): Var => unary(${constant(r)}, x);`
-      : `${jsdoc(r.doc)}export const ${r.name} = (x: Operand, y: Operand): Var => binary(${constant(r)}, x, y);`,
+      : `${jsdoc(r.doc)}export const ${r.name} = (${r.params[0]}: Operand, ${r.params[1]}: Operand): Var => binary(${constant(r)}, ${r.params[0]}, ${r.params[1]});`,
   );
   return `${HEADER}import { OP } from "../ops.js";
 import { binary, unary, type Operand, type Var } from "../var.js";

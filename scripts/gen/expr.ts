@@ -28,6 +28,7 @@ const BINARY_OPS: Record<number, string> = {
   [ts.SyntaxKind.MinusToken]: "-",
   [ts.SyntaxKind.AsteriskToken]: "*",
   [ts.SyntaxKind.SlashToken]: "/",
+  [ts.SyntaxKind.PercentToken]: "%",
   [ts.SyntaxKind.LessThanToken]: "<",
   [ts.SyntaxKind.LessThanEqualsToken]: "<=",
   [ts.SyntaxKind.GreaterThanToken]: ">",
@@ -175,7 +176,7 @@ export function scalar(e: Expr, vars: Record<Operand, string>): string {
     case "cond": return `(${go(e.test)} ? ${go(e.then)} : ${go(e.else)})`;
     case "call": {
       // Helpers that are not one expression live in assembly/rules.ts, imported as R.
-      const fn = e.fn.startsWith("Math.") ? (SCALAR_CALLS[e.fn] ?? e.fn) : `R.${e.fn}`;
+      const fn = e.fn.startsWith("Math.") ? (SCALAR_CALLS[e.fn] ?? e.fn) : e.fn.includes(".") ? e.fn : `R.${e.fn}`;
       return `${fn}(${e.args.map(go).join(", ")})`;
     }
   }

@@ -8,6 +8,8 @@ import { literal, parseRule, reads, type Expr, type Operand } from "./expr.js";
 
 export interface OpModel {
   readonly rule: OpRule;
+  /** The rules as written (the batch sweeps read their two-lane forms from here). */
+  readonly source: Pick<OpModel, "value" | "da" | "db" | "daa" | "dab" | "dbb">;
   /** The AssemblyScript constant of its code, e.g. K.OP_SIN. */
   readonly code: string;
   /** 1 or 2 for differentiable ops; 0 for comparisons (no derivative). */
@@ -76,10 +78,7 @@ function nonZero(fn: OpRule["da"], where: string): Expr | null {
 function model(r: OpRule): OpModel {
   const arity = r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0;
   const at = (field: string): string => `src/ops.ts, op ${r.name}, ${field}`;
-  const m: OpModel = {
-    rule: r,
-    code: `K.OP_${r.name.toUpperCase()}`,
-    arity,
+  const source = {
     value: rule(r.value, at("value")),
     da: arity >= 1 ? nonZero(r.da, at("da")) : null,
     db: arity === 2 ? nonZero(r.db, at("db")) : null,
@@ -87,8 +86,8 @@ function model(r: OpRule): OpModel {
     dab: arity === 2 ? nonZero(r.dab, at("dab")) : null,
     dbb: arity === 2 ? nonZero(r.dbb, at("dbb")) : null,
   };
-  if (arity === 1 && reads(m.value, "b")) throw new Error(`${at("value")}: a unary op reads operand b`);
-  return m;
+  if (arity === 1 && reads(source.value, "b")) throw new Error(`${at("value")}: a unary op reads operand b`);
+  return { rule: r, source, code: `K.OP_${r.name.toUpperCase()}`, arity, ...source };
 }
 
 const rank = (code: number): number => {

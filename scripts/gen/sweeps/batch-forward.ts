@@ -19,13 +19,14 @@ import { header } from "./common.js";
 const loop16 = (body: string): string => `for (let o: usize = 0; o < end; o += 16) ${body}`;
 
 function batchForwardCase(m: OpModel, k: SimdConstants): string {
-  if (!simdable(m.value)) {
+  const value = m.source.value; // the rule as written: its two-lane form, if it has one
+  if (!simdable(value)) {
     const vars = { a: "load<f64>(pa + o)", b: "load<f64>(pb + o)", v: "NaN" };
     return `{\n      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, ${scalar(m.value, vars)});\n    }`;
   }
-  const store = (x: string, y: string): string => `v128.store(pv + o, ${simd(m.value, { a: x, b: y, v: "NaN" }, k)});`;
-  if (m.arity === 1 || !(reads(m.value, "a") && reads(m.value, "b")) || !arithmetic(m.value)) {
-    return `{\n      ${loop16(`{ const x = v128.load(pa + o); ${reads(m.value, "b") ? "const y = v128.load(pb + o); " : ""}${store("x", "y")} }`)}\n    }`;
+  const store = (x: string, y: string): string => `v128.store(pv + o, ${simd(value, { a: x, b: y, v: "NaN" }, k)});`;
+  if (m.arity === 1 || !(reads(value, "a") && reads(value, "b")) || !arithmetic(value)) {
+    return `{\n      ${loop16(`{ const x = v128.load(pa + o); ${reads(value, "b") ? "const y = v128.load(pb + o); " : ""}${store("x", "y")} }`)}\n    }`;
   }
   return `{
       if (ia < inputs) {

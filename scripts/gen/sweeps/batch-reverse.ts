@@ -47,7 +47,9 @@ function scalarCase(m: OpModel): string {
 }
 
 function batchReverseCase(m: OpModel, k: SimdConstants): string | null {
-  const partials = [m.da, m.db].filter((p): p is Expr => p !== null);
+  // The rules as written: their two-lane forms, if they have them.
+  const { da, db } = m.source;
+  const partials = [da, db].filter((p): p is Expr => p !== null);
   if (partials.length === 0) return null; // comparisons: nothing passes back
   if (!partials.every(simdable)) return scalarCase(m);
   const needs = (o: "a" | "b" | "v"): boolean => partials.some((p) => reads(p, o));
@@ -58,11 +60,11 @@ function batchReverseCase(m: OpModel, k: SimdConstants): string | null {
       y && needs("b") ? "const y = v128.load(pb + o);" : "",
       needs("v") ? "const v = v128.load(pv + o);" : "",
     ].filter((s) => s !== "").join(" ");
-  const ca = m.da === null ? null : contribution(m.da, "x", "y", k);
-  if (m.db === null) {
+  const ca = da === null ? null : contribution(da, "x", "y", k);
+  if (db === null) {
     return `{\n      for (let o: usize = 0; o < end; o += 16) { ${loads(true, true)} acc(qa + o, ${ca}); }\n    }`;
   }
-  const cb = contribution(m.db, "x", "y", k);
+  const cb = contribution(db, "x", "y", k);
   const both = `${ca === null ? "" : `acc(qa + o, ${ca}); `}acc(qb + o, ${cb});`;
   if (!partials.every(arithmetic)) {
     return `{\n      for (let o: usize = 0; o < end; o += 16) { ${loads(true, true)} ${both} }\n    }`;

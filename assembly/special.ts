@@ -1,0 +1,59 @@
+// erf and erfc for the kernels: the algorithm of src/special.ts, line for line, so both engines
+// give the same bits (the comments there say how and why).
+
+const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
+const ONE_OVER_SQRT_PI: f64 = 0.5641895835477563;
+
+function expMinusSquare(x: f64): f64 {
+  const c = 134217729.0 * x;
+  const hi = c - (c - x);
+  const lo = x - hi;
+  return Math.exp(-hi * hi) * Math.exp(-(lo * (2.0 * hi + lo)));
+}
+
+function erfSeries(x: f64): f64 {
+  const x2 = x * x;
+  let term: f64 = 1;
+  let sum: f64 = 1;
+  for (let n = 1; n < 40; n++) {
+    term *= (2.0 * x2) / <f64>(2 * n + 1);
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return TWO_OVER_SQRT_PI * x * Math.exp(-x2) * sum;
+}
+
+function erfcFraction(x: f64): f64 {
+  if (x > 27.3) return 0;
+  const tiny: f64 = 1e-300;
+  let f = x;
+  let c = x;
+  let d: f64 = 0;
+  for (let k = 1; k < 5000; k++) {
+    const a = <f64>k * 0.5;
+    d = x + a * d;
+    d = d == 0 ? tiny : d;
+    c = x + a / c;
+    c = c == 0 ? tiny : c;
+    d = 1.0 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1.0) < 1e-16) break;
+  }
+  return (ONE_OVER_SQRT_PI * expMinusSquare(x)) / f;
+}
+
+// Not inlined into the sweeps: called rarely, and a loop per call site would bloat every chain.
+export function erf(x: f64): f64 {
+  if (x != x) return x;
+  const ax = Math.abs(x);
+  if (ax < 0.5) return erfSeries(x);
+  const r = 1.0 - erfcFraction(ax);
+  return x < 0 ? -r : r;
+}
+
+export function erfc(x: f64): f64 {
+  if (x != x) return x;
+  if (Math.abs(x) < 0.5) return 1.0 - erfSeries(x);
+  return x > 0 ? erfcFraction(x) : 2.0 - erfcFraction(-x);
+}

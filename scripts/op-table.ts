@@ -4,8 +4,6 @@
  */
 import { OPS, type OpRule } from "../src/ops.js";
 
-const METHODS = new Set(["add", "sub", "mul", "div", "pow", "neg", "lt", "le", "gt", "ge", "eq"]);
-
 function writtenAs(rule: OpRule): string {
   const { name, kind } = rule;
   if (name === "input") return "a parameter of the traced function";
@@ -14,8 +12,14 @@ function writtenAs(rule: OpRule): string {
   if (name === "powc") return "`x.pow(c)`, `pow(x, c)` with a number `c`";
   if (name === "select") return "`select(c, t, f)`";
   if (name === "branches") return "(recorded by select)";
-  if (kind === "unary") return METHODS.has(name) ? `\`x.${name}()\`, \`${name}(x)\`` : `\`${name}(x)\``;
-  return METHODS.has(name) ? `\`x.${name}(y)\`, \`${name}(x, y)\`` : `\`${name}(x, y)\``;
+  if (name === "pow") return "`x.pow(y)`, `pow(x, y)`";
+  if (name === "min" || name === "max") return `\`x.${name}(y)\`, \`${name}(x, y, …)\``;
+  const [p, q] = rule.params;
+  const written = [
+    rule.method ? (kind === "unary" ? `\`x.${name}()\`` : `\`x.${name}(y)\``) : "",
+    rule.fn ? (kind === "unary" ? `\`${name}(x)\`` : `\`${name}(${p}, ${q})\``) : "",
+  ];
+  return written.filter((w) => w !== "").join(", ");
 }
 
 export function opTableMarkdown(): string {

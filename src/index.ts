@@ -9,6 +9,7 @@ export type { EngineName } from "./engine/engine.js";
 export { Var, type Operand } from "./var.js";
 // The math functions: one per op of the table (generated) and the hand-written ones (math.ts).
 export * from "./math.js";
+export { clamp, dot, logSoftmax, logsumexp, mean, norm, prod, softmax } from "./compose.js";
 export { OP, OPS, type OpRule, type OpKind } from "./ops.js";
 export { inputName, dataName, type Tape } from "./tape.js";
 export { memoryStats, setMemoryLimit, type MemoryStats } from "./memory.js";

@@ -66,8 +66,9 @@ export interface OpRule {
    * stand for the operands ("a + b"; default "name(a)" or "name(a, b)").
    */
   readonly text: string;
-  /** ∂/∂a and ∂/∂b as formulas in parse() syntax ("cos(a)"); test/show-formulas.test.ts checks them against da, db. */
+  /** ∂/∂a as a formula in parse() syntax ("cos(a)"); test/show-formulas.test.ts checks it against da. */
   readonly textDa: string;
+  /** ∂/∂b as a formula in parse() syntax ("" for unary ops); checked against db. */
   readonly textDb: string;
   /** True when the op has a generated free function (sin(x)); false where it is hand-written or internal. */
   readonly fn: boolean;
@@ -549,6 +550,7 @@ export const OPS: readonly OpRule[] = [
   }),
   op(OP.ATAN2, "atan2", "binary", { textDa: "b / (a^2 + b^2)", textDb: "-a / (a^2 + b^2)", math: "atan2(a, b); ∂a = b/(a² + b²), ∂b = −a/(a² + b²)",
     params: ["y", "x"],
+    method: false, // y.atan2(x) would read backwards
     doc: "The angle of the point (x, y), in (−π, π], as Math.atan2(y, x); ∂/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); NaN partials at the origin.",
     value: (a, b) => Math.atan2(a, b),
     da: (a, b) => b / Math.hypot(a, b) / Math.hypot(a, b),

@@ -7,7 +7,7 @@
  *                          power = primary (("^" | "**") unary)?      right-associative
  *                          primary = number | name | name "(" args ")" | "(" sum ")"
  * so -x^2 = -(x^2), 2^3^2 = 2^9 and 2^-x works, as in mathematics. Functions are the op table's
- * (ops.ts: sin, log, max, lt, …, pow) plus select(c, t, f); constants pi and e; every other name
+ * (ops.ts: sin, log, max, lt, …, pow) plus select(c, t, f) and clamp(x, lo, hi); constants pi and e; every other name
  * is an input, in order of first appearance unless the caller names them.
  *
  * Hand-written (about 200 lines) rather than a library: the candidate, jsep, parses JavaScript
@@ -19,6 +19,7 @@
 import { compile } from "./compile.js";
 import type { Compiled } from "./compiled.js";
 import type { EngineName } from "./engine/engine.js";
+import { clamp } from "./compose.js";
 import { OP, OPS } from "./ops.js";
 import { checkOptionKeys } from "./validate.js";
 import { binary, power, select, unary, type Operand, type Var } from "./var.js";
@@ -60,7 +61,7 @@ type Node =
 
 type Fn = (...args: Operand[]) => Var;
 
-/** The functions text may call: every unary, binary and comparison op of the table, and select. */
+/** The functions text may call: every unary, binary and comparison op of the table, select and clamp. */
 const FUNCTIONS = new Map<string, { arity: number; apply: Fn }>();
 for (const rule of OPS) {
   if (rule.kind === "unary") FUNCTIONS.set(rule.name, { arity: 1, apply: (x) => unary(rule.code, x!) });
@@ -70,6 +71,7 @@ for (const rule of OPS) {
   }
 }
 FUNCTIONS.set("select", { arity: 3, apply: (c, t, f) => select(c!, t!, f!) });
+FUNCTIONS.set("clamp", { arity: 3, apply: (x, lo, hi) => clamp(x!, lo!, hi!) });
 
 const CONSTANTS = new Map<string, number>([["pi", Math.PI], ["e", Math.E]]);
 

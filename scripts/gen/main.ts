@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OPS } from "../../src/ops.js";
 import { opModels } from "./model.js";
+import { coldFile } from "./sweeps/cold.js";
 import { functionsFile, methodsFile } from "./api.js";
 import { header } from "./sweeps/common.js";
 import { forwardSweep } from "./sweeps/forward.js";
@@ -30,6 +31,7 @@ export function generatedFiles(): Record<string, string> {
   const models = opModels();
   return {
     "assembly/generated/opcodes.ts": opcodes(),
+    "assembly/generated/cold.ts": coldFile(models),
     "assembly/generated/forward.ts": forwardSweep(models),
     "assembly/generated/tangent.ts": tangentSweep(models),
     "assembly/generated/reverse.ts": reverseSweep(models),

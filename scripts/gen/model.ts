@@ -4,10 +4,15 @@
  * the helpers of src/ops.ts (`RULE_HELPERS`) inlined, in dispatch order.
  */
 import { HOT_OPS, OPS, RULE_HELPERS, type OpRule } from "../../src/ops.js";
-import { literal, parseRule, reads, type Expr, type Operand } from "./expr.js";
+import { literal, parseRule, reads, scalar, type Expr, type Operand } from "./expr.js";
 
 export interface OpModel {
   readonly rule: OpRule;
+  /**
+   * Inlined into every sweep's chain: the ops of HOT_OPS and those whose rules call no function
+   * (comparisons). The others are cold: see coldFile().
+   */
+  readonly hot: boolean;
   /** The rules as written (the batch sweeps read their two-lane forms from here). */
   readonly source: Pick<OpModel, "value" | "da" | "db" | "daa" | "dab" | "dbb">;
   /** The AssemblyScript constant of its code, e.g. K.OP_SIN. */
@@ -75,6 +80,18 @@ function nonZero(fn: OpRule["da"], where: string): Expr | null {
   return literal(e) === 0 ? null : e;
 }
 
+/** True when the expression calls a function (Math.* or a helper). */
+function calls(e: Expr | null): boolean {
+  if (e === null) return false;
+  switch (e.kind) {
+    case "call": return true;
+    case "unary": return calls(e.arg);
+    case "binary": return calls(e.left) || calls(e.right);
+    case "cond": return calls(e.test) || calls(e.then) || calls(e.else);
+    default: return false;
+  }
+}
+
 function model(r: OpRule): OpModel {
   const arity = r.kind === "unary" ? 1 : r.kind === "binary" ? 2 : 0;
   const at = (field: string): string => `src/ops.ts, op ${r.name}, ${field}`;
@@ -87,7 +104,9 @@ function model(r: OpRule): OpModel {
     dbb: arity === 2 ? nonZero(r.dbb, at("dbb")) : null,
   };
   if (arity === 1 && reads(source.value, "b")) throw new Error(`${at("value")}: a unary op reads operand b`);
-  return { rule: r, source, code: `K.OP_${r.name.toUpperCase()}`, arity, ...source };
+  const rules = Object.values(source);
+  const hot = HOT_OPS.includes(r.code) || !rules.some(calls);
+  return { rule: r, hot, source, code: `K.OP_${r.name.toUpperCase()}`, arity, ...source };
 }
 
 const rank = (code: number): number => {
@@ -108,20 +127,24 @@ export interface ControlCase {
 }
 
 /**
- * `if (op == A) {…} else if (op == B) {…}` over the models a body is given for, and the control
- * cases, in dispatch order: an if-chain by frequency, never a switch (see assembly/index.ts).
+ * `if (op == A) {…} else if (op == B) {…}` over the hot models a body is given for, the control
+ * cases, and last the cold ops' case (`cold`: one branch for all of them, calling the functions of
+ * sweeps/cold.ts), in dispatch order: an if-chain by frequency, never a switch (assembly/index.ts).
  */
 export function chain(
   models: readonly OpModel[], body: (m: OpModel) => string | null, control: readonly ControlCase[] = [], indent = "    ",
+  cold?: string,
 ): string {
   const cases: { rank: number; text: string }[] = [];
   for (const m of models) {
+    if (!m.hot) continue;
     const code = body(m);
     if (code !== null) cases.push({ rank: rank(m.rule.code), text: `if (op == ${m.code}) ${code}` });
   }
   for (const c of control) {
     cases.push({ rank: rank(c.code), text: `if (op == K.OP_${OPS[c.code]!.name.toUpperCase()}) ${c.body}` });
   }
+  if (cold !== undefined) cases.push({ rank: Infinity, text: `if (G.coldArity(op) != 0) ${cold}` });
   return cases.sort((p, q) => p.rank - q.rank).map((c) => c.text).join(`\n${indent}else `);
 }
 

@@ -51,11 +51,14 @@ export function batchForwardSweep(models: readonly OpModel[]): string {
         v128.store(pv + o, v128.bitselect(v128.load(pt + o), v128.load(pf + o), f64x2.gt(v128.load(pa + o), ${k.name("0.0")})));
       }
     }` },
-  ]);
+  ], "    ", `{
+      for (let o: usize = 0; o < end; o += 8) store<f64>(pv + o, G.coldValue(op, load<f64>(pa + o), load<f64>(pb + o)));
+    }`);
   return `${header("Batched forward sweep: values of many points per node, two per SIMD instruction.", "scripts/gen/sweeps/batch-forward.ts")}
 import * as K from "./opcodes";
 import { i32At } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import { exp2, tanh2 } from "../simd_math";
 import * as T from "../trig";
 

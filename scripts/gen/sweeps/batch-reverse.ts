@@ -100,11 +100,23 @@ export function batchReverseSweep(models: readonly OpModel[]): string {
         acc(qf + o, v128.andnot(g, chosen));
       }
     }` },
-  ]);
+  ], "    ", `{
+      const two = G.coldArity(op) == 2;
+      for (let o: usize = 0; o < end; o += 8) {
+        const g = load<f64>(pg + o);
+        if (g == 0) continue;
+        const x = load<f64>(pa + o);
+        const y = load<f64>(pb + o);
+        const v = load<f64>(pv + o);
+        store<f64>(qa + o, load<f64>(qa + o) + zmul(G.coldDa(op, x, y, v), g));
+        if (two) store<f64>(qb + o, load<f64>(qb + o) + zmul(G.coldDb(op, x, y, v), g));
+      }
+    }`);
   return `${header("Batched reverse sweep: adjoints of many points per node, two per SIMD instruction.", "scripts/gen/sweeps/batch-reverse.ts")}
 import * as K from "./opcodes";
 import { i32At, zmul } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import { exp2, tanh2 } from "../simd_math";
 import * as T from "../trig";
 

@@ -10,11 +10,12 @@ import { header, XYV } from "./common.js";
 export function forwardSweep(models: readonly OpModel[]): string {
   const cases = chain(models, (m) => `v = ${scalar(m.value, XYV)};`, [
     { code: OP.SELECT, body: "v = f64At(val, x > 0 ? i32At(a, ib) : i32At(b, ib));" },
-  ]);
+  ], "    ", "v = G.coldValue(op, x, y);");
   return `${header("Forward sweep: every node's value from its operands' values, in tape order.", "scripts/gen/sweeps/forward.ts")}
 import * as K from "./opcodes";
 import { f64At, i32At, setF64 } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import * as T from "../trig";
 
 export function forward(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize): void {

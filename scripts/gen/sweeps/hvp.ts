@@ -34,11 +34,21 @@ function hvpCase(m: OpModel): string | null {
 export function hvpSweep(models: readonly OpModel[]): string {
   const cases = chain(models, hvpCase, [
     { code: OP.SELECT, body: "{ shape = COPY; to = x > 0 ? i32At(a, ib) : i32At(b, ib); }" },
-  ]);
+  ], "    ", `{
+      da = G.coldDa(op, x, y, v);
+      daa = G.coldSecond(op, 0, x, y, v);
+      if (G.coldArity(op) == 2) {
+        db = G.coldDb(op, x, y, v);
+        dab = G.coldSecond(op, 1, x, y, v);
+        dbb = G.coldSecond(op, 2, x, y, v);
+        shape = BINARY;
+      }
+    }`);
   return `${header("Hessian-vector products: forward over reverse in k lanes.", "scripts/gen/sweeps/hvp.ts")}
 import * as K from "./opcodes";
 import { f64At, i32At, addF64 } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import * as T from "../trig";
 import { addLane, anyLane, laneAt, term } from "../lanes";
 

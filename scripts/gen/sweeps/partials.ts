@@ -23,11 +23,17 @@ function partialsCase(m: OpModel): string | null {
 export function partialsSweep(models: readonly OpModel[]): string {
   const cases = chain(models, partialsCase, [
     { code: OP.SELECT, body: "{ chosen = x > 0 ? i32At(a, ib) : i32At(b, ib); return COPY; }" },
-  ], "  ");
+  ], "  ", `{
+    da = G.coldDa(op, x, y, v);
+    if (G.coldArity(op) == 1) return UNARY;
+    db = G.coldDb(op, x, y, v);
+    return BINARY;
+  }`);
   return `${header("First-order partials and update shapes for the lane sweeps.", "scripts/gen/sweeps/partials.ts")}
 import * as K from "./opcodes";
 import { i32At } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import * as T from "../trig";
 export { BINARY, UNARY, COPY, ZERO, SUM, DIFF } from "../lanes";
 import { BINARY, UNARY, COPY, ZERO, SUM, DIFF } from "../lanes";

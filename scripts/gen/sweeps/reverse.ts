@@ -45,11 +45,19 @@ function reverseCase(m: OpModel): string | null {
 export function reverseSweep(models: readonly OpModel[]): string {
   const cases = chain(models, reverseCase, [
     { code: OP.SELECT, body: "{ const ib = i32At(b, i); addF64(adj, f64At(val, ia) > 0 ? i32At(a, ib) : i32At(b, ib), g); }" },
-  ]);
+  ], "    ", `{
+      const ib = i32At(b, i);
+      const x = f64At(val, ia);
+      const y = f64At(val, ib);
+      const v = f64At(val, i);
+      addF64(adj, ia, G.coldDa(op, x, y, v) * g);
+      if (G.coldArity(op) == 2) addF64(adj, ib, G.coldDb(op, x, y, v) * g);
+    }`);
   return `${header("Reverse sweep: adjoints from the seeded outputs back to the inputs.", "scripts/gen/sweeps/reverse.ts")}
 import * as K from "./opcodes";
 import { addF64, f64At, i32At } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import { term } from "../lanes";
 import { BINARY, UNARY, COPY, SUM, DIFF, lanePartials, da, db, chosen } from "./partials";
 import * as T from "../trig";

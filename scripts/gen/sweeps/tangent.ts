@@ -32,11 +32,16 @@ export function tangentText(m: OpModel, ta: string, tb: string): string {
 export function tangentSweep(models: readonly OpModel[]): string {
   const cases = chain(models, (m) => `{ v = ${scalar(m.value, XYV)}; t = ${tangentText(m, "tx", "ty")}; }`, [
     { code: OP.SELECT, body: "{\n      const chosen = x > 0 ? i32At(a, ib) : i32At(b, ib);\n      v = f64At(val, chosen);\n      t = f64At(tan, chosen);\n    }" },
-  ]);
+  ], "    ", `{
+      v = G.coldValue(op, x, y);
+      t = term(G.coldDa(op, x, y, v), tx);
+      if (G.coldArity(op) == 2) t += term(G.coldDb(op, x, y, v), ty);
+    }`);
   return `${header("Tangent sweep: values and one directional derivative, in tape order.", "scripts/gen/sweeps/tangent.ts")}
 import * as K from "./opcodes";
 import { f64At, i32At, setF64 } from "../rules";
 import * as R from "../rules";
+import * as G from "./cold";
 import { term } from "../lanes";
 import * as T from "../trig";
 

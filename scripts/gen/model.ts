@@ -4,7 +4,7 @@
  * the helpers of src/ops.ts (`RULE_HELPERS`) inlined, in dispatch order.
  */
 import { HOT_OPS, OPS, RULE_HELPERS, type OpRule } from "../../src/ops.js";
-import { literal, parseRule, reads, scalar, type Expr, type Operand } from "./expr.js";
+import { literal, parseRule, reads, type Expr, type Operand } from "./expr.js";
 
 export interface OpModel {
   readonly rule: OpRule;

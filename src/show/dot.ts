@@ -10,7 +10,7 @@ import type { Tape } from "../tape.js";
 import { atom, partialFormula } from "./formulas.js";
 import { expression, nameOf } from "./names.js";
 import {
-  edgePartial, formatNumber, graphOf, nodeAdjoints, nodeName, nodeTangents, nodeValues, type GraphEdge,
+  edgePartial, formatNumber, graphOf, nodeAdjoints, nodeTangents, nodeValues, type GraphEdge,
 } from "./graph.js";
 import { checkOptionKeys } from "../validate.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";

@@ -578,7 +578,7 @@ export const OPS: readonly OpRule[] = [
     value: (a, b) => a % b,
     da: (_a, _b, v) => (v === v ? 1 : NaN),
     db: (a, b, v) => (v === v ? -Math.round((a - v) / b) : NaN),
-    edge: "The derivative of the continuous piece around the point: ∂a = 1, ∂b = −q (q = (a − v)/b, an integer); at the jumps, where a is a multiple of b, the piece to the right. y = 0 or an infinite x: value and partials NaN.",
+    edge: "The derivative of the continuous piece around the point: ∂a = 1, ∂b = −q (q = (a − v)/b, an integer); at the jumps, where a is a multiple of b, the piece whose value v = ±0 continues: the one on the side away from 0 (for a = 6, b = 3 the right, ∂b = −2; for a = −6 the left, ∂b = 2). y = 0 or an infinite x: value and partials NaN.",
   }),
 ];
 

@@ -335,6 +335,7 @@ const CASES: Record<string, Case> = {
       { at: [Infinity, 2], value: NaN, dx: NaN, dy: NaN },
       { at: [5, Infinity], value: 5, dx: 1, dy: -0 },
       { at: [6, 3], value: 0, dx: 1, dy: -2 },
+      { at: [-6, 3], value: -0, dx: 1, dy: 2 }, // at a jump: the piece on the side away from 0, where v = −0 continues
     ],
   },
 };

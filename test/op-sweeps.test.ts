@@ -345,3 +345,76 @@ describe.each(SWEPT.map((r) => [r.name, r] as const))("%s", (name, rule) => {
     }
   });
 });
+
+/**
+ * Awkward points — zeros of both signs, ±1, overflow-sized and tiny arguments, ±∞, NaN — for
+ * every op, off its domain too: no reference there, but every sweep must agree with the others
+ * and with the other engine (same NaN, same infinities, a few ulp otherwise). This is where a
+ * sweep's own spelling of a rule (a two-lane bitselect, the zero rule, a guard) can drift.
+ */
+const AWKWARD_UNARY = [0, -0, 1, -1, 0.5, -2.5, 3, 800, -800, 1e-20, -1e-300, 1e300, -1e300, Infinity, -Infinity, NaN];
+const AWKWARD_BINARY = [0, -0, 1, -1, 2.5, 1e300, Infinity, -Infinity, NaN];
+
+function awkwardPoints(rule: OpRule, d: Domain): number[][] {
+  if (arity(rule, d) === 1) return AWKWARD_UNARY.map((a) => [a]);
+  return AWKWARD_BINARY.flatMap((a) => AWKWARD_BINARY.map((b) => [a, b]));
+}
+
+/** Every sweep's numbers at each awkward point, in one flat list with labels. */
+function awkwardSweeps(rule: OpRule, d: Domain, engine: EngineName): Array<[string, number]> {
+  const n = arity(rule, d);
+  const pts = awkwardPoints(rule, d);
+  const out: Array<[string, number]> = [];
+  const f = compile((xs: Var[]) => apply(rule, d, xs), { inputs: n, engine });
+  const fb = compile({ params: n, data: n, engine }, (p, x) => apply(rule, d, p.map((pi, i) => pi.add(x[i]!))));
+  const zero = new Array<number>(n).fill(0);
+  const batchValues = fb.evalBatch(zero, Float64Array.from(pts.flat()));
+  const batch = fb.gradBatch(zero, Float64Array.from(pts.flat()));
+  pts.forEach((X, k) => {
+    const at = `${rule.name}(${X.map((x) => (Object.is(x, -0) ? "-0" : x)).join(", ")}) ${engine}`;
+    const v = f.eval(X)[0]!;
+    const g = f.grad(X).grad;
+    out.push([`${at} value`, v]);
+    const H = f.hessian(X).data;
+    for (let i = 0; i < n; i++) {
+      const e = zero.map((_, j) => +(i === j));
+      const partial = `${at} ∂${i}`;
+      out.push([partial, g[i]!]);
+      agree(`${partial}: jvp vs grad`, f.jvp(X, e).tangent[0]!, g[i]!);
+      agree(`${partial}: vjpMany vs grad`, f.vjpMany(X, [1, 1, 1], 3).grads[n + i]!, g[i]!);
+      agree(`${partial}: jvpMany vs grad`, f.jvpMany(X, [...e, ...e, ...e], 3).tangents[2]!, g[i]!);
+      const hv = f.hvp(X, e);
+      for (let j = 0; j < n; j++) {
+        agree(`${at} H[${j}, ${i}]: hvp vs hessian`, hv[j]!, H[j * n + i]!);
+        out.push([`${at} H[${j}, ${i}]`, H[j * n + i]!]);
+      }
+    }
+    // The batch lanes against single points of the same function (operands 0 + data).
+    const single = fb.grad(zero, X);
+    agree(`${at}: evalBatch vs eval`, batchValues[k]!, fb.eval(zero, X)[0]!);
+    agree(`${at}: gradBatch value vs grad`, batch.value[k]!, single.value);
+    for (let i = 0; i < n; i++) agree(`${at} ∂${i}: gradBatch vs grad`, batch.grad[k * n + i]!, single.grad[i]!);
+  });
+  f.dispose();
+  fb.dispose();
+  return out;
+}
+
+/** Same class (NaN, ±∞, a zero) and within 4 ulp + 4ε otherwise. */
+function agree(label: string, actual: number, expected: number): void {
+  if (Number.isNaN(expected) || !Number.isFinite(expected) || Number.isNaN(actual) || !Number.isFinite(actual)) {
+    if (!sameNumber(actual, expected)) throw new Error(`${label}: ${actual}, expected ${expected}`);
+    return;
+  }
+  near(label, actual, expected, ULPS, ULPS * EPS);
+}
+
+describe("every sweep and both engines agree at awkward points, off the domain too", () => {
+  it.each(SWEPT.map((r) => [r.name, r] as const))("%s", (name, rule) => {
+    const d = DOMAINS[name];
+    if (d === undefined) throw new Error(`op ${name} has no domain in test/op-sweeps.test.ts`);
+    const wasm = awkwardSweeps(rule, d, "wasm");
+    const js = awkwardSweeps(rule, d, "js");
+    wasm.forEach(([label, w], i) => agree(`${label.replace(" wasm", "")}: wasm vs js`, w, js[i]![1]));
+  });
+});

@@ -309,9 +309,9 @@ function sweep(rule: OpRule, d: Domain, engine: EngineName): Results {
     meanValue.abs += Math.abs(single.value) / B;
     keep(`evalBatch ${k}`, values[k]!, values[k]!, false);
   }
-  // meanGrad sums in its own order: within a few ε of the mean of the magnitudes.
+  // meanGrad sums in its own order: 7 terms reordered differ by at most 3ε·Σ|term|; allow 8ε.
   const mg = fb.meanGrad(theta, dataset);
-  const slack = (m: { abs: number }) => 8 * EPS * Math.max(m.abs, 1e-300) + ULPS * EPS * m.abs;
+  const slack = (m: { abs: number }) => 8 * EPS * m.abs;
   near(`${rule.name} ${engine}: meanGrad value`, mg.value, meanValue.sum, ULPS, slack(meanValue));
   for (let i = 0; i < n; i++) near(`${rule.name} ${engine}: meanGrad`, mg.grad[i]!, meanGrad[i]!.sum, ULPS, slack(meanGrad[i]!));
   fb.dispose();

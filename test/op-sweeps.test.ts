@@ -53,6 +53,8 @@ interface Domain {
    * and derivatives get that slack (4ε·max(1, |v|) for partials, 4ε·max|H| for the Hessian).
    */
   cancels?: string;
+  /** A derivative bound in ulps, if not 4, where a rule reuses a rounded Math result (hypot). */
+  derivativeUlps?: number;
 }
 
 const logistic = (a: number): number => 1 / (1 + Math.exp(-a));
@@ -111,7 +113,9 @@ const DOMAINS: Record<string, Domain> = {
   round: { a: steps, ref: Math.round },
   trunc: { a: steps, ref: Math.trunc },
   atan2: { a: wide, b: wide, ref: Math.atan2, cancels: "∂²/∂a∂b = (a/h − b/h)(a/h + b/h)/h²" },
-  hypot: { a: wide, b: wide, ref: Math.hypot },
+  // ∂² = (b/h)²/h reads h = hypot(a, b) three times: the engines' 1-ulp difference in h is 3 ulp
+  // there, with the rounding of three operations on top (measured 5).
+  hypot: { a: wide, b: wide, ref: Math.hypot, derivativeUlps: 6 },
   mod: { a: [-9, 9], b: [0.7, 3], signedB: true, ref: (a, b) => a % b },
 };
 
@@ -163,9 +167,9 @@ function near(label: string, actual: number, expected: number, ulps = ULPS, abs 
   throw new Error(`${label}: ${actual} is not within ${ulps} ulp (+${abs.toExponential(1)}) of ${expected} (${distance.toFixed(1)} ulp)`);
 }
 
-/** A derivative: 4 ulp, plus 4ε·scale where the rule or a sum of terms of size `scale` cancels. */
-function nearDerivative(label: string, actual: number, expected: number, scale = 0): void {
-  near(label, actual, expected, ULPS, ULPS * EPS * scale);
+/** A derivative of an op of domain d: 4 ulp (or d's bound), plus 4ε·scale where a rule or a sum of terms of size `scale` cancels. */
+function nearDerivative(d: Domain, label: string, actual: number, expected: number, scale = 0): void {
+  near(label, actual, expected, d.derivativeUlps ?? ULPS, ULPS * EPS * scale);
 }
 
 /** Exactly the same numbers (NaN = NaN): what one family of sweeps promises. */
@@ -216,7 +220,7 @@ function sweep(rule: OpRule, d: Domain, engine: EngineName): Results {
     const rulePartials = [rule.da(a, b, rv), rule.db(a, b, rv)].slice(0, n);
     for (let i = 0; i < n; i++) {
       if (engine === "js") same(`${at}: ∂${i} = rule`, [g.grad[i]!], [rulePartials[i]!]);
-      else nearDerivative(`${rule.name}: wasm ∂${i} vs rule`, g.grad[i]!, rulePartials[i]!, first);
+      else nearDerivative(d, `${rule.name}: wasm ∂${i} vs rule`, g.grad[i]!, rulePartials[i]!, first);
       keep(`grad ${k} ${i}`, g.grad[i]!, first);
       if (rule.kind === "compare") {
         expect(g.grad[i], `${at}: a comparison has derivative 0`).toBe(0);
@@ -245,10 +249,10 @@ function sweep(rule: OpRule, d: Domain, engine: EngineName): Results {
       same(`${at}: jvp's value`, j.value, [v]);
       return j.tangent[0]!;
     });
-    for (let i = 0; i < n; i++) nearDerivative(`${rule.name} ${engine}: jvp vs grad`, tangents[i]!, g.grad[i]!, first);
+    for (let i = 0; i < n; i++) nearDerivative(d, `${rule.name} ${engine}: jvp vs grad`, tangents[i]!, g.grad[i]!, first);
     const expectedW = dirs[2]!.reduce((s, w, i) => s + w * g.grad[i]!, 0);
     const sizeW = dirs[2]!.reduce((s, w, i) => s + Math.abs(w * g.grad[i]!), 0); // the sum may cancel
-    nearDerivative(`${rule.name} ${engine}: jvp(w) vs w·grad`, tangents[2]!, expectedW, Math.max(first, sizeW));
+    nearDerivative(d, `${rule.name} ${engine}: jvp(w) vs w·grad`, tangents[2]!, expectedW, Math.max(first, sizeW));
     same(`${at}: jvpMany`, f.jvpMany(X, dirs.flat(), 3).tangents, tangents);
     same(`${at}: forward jacobian`, f.jacobian(X, { mode: "forward" }).data, n === 1 ? [tangents[0]!] : tangents.slice(0, 2));
 
@@ -259,14 +263,14 @@ function sweep(rule: OpRule, d: Domain, engine: EngineName): Results {
     const secondScale = d.cancels ? Math.max(first, ...Array.from(H, Math.abs)) : 0; // see Domain.cancels
     for (let e = 0; e < n * n; e++) {
       if (engine === "js") same(`${at}: H[${e}] = rule`, [H[e]!], [second[e]!]);
-      else nearDerivative(`${rule.name}: wasm H vs rule`, H[e]!, second[e]!, secondScale);
+      else nearDerivative(d, `${rule.name}: wasm H vs rule`, H[e]!, second[e]!, secondScale);
       keep(`hessian ${k} ${e}`, H[e]!, secondScale);
     }
     const hw = f.hvp(X, dirs[2]!);
     for (let i = 0; i < n; i++) {
       const expected = dirs[2]!.reduce((s, w, j) => s + w * H[i * n + j]!, 0);
       const size = dirs[2]!.reduce((s, w, j) => s + Math.abs(w * H[i * n + j]!), 0); // the sum may cancel
-      nearDerivative(`${rule.name} ${engine}: hvp(w) vs H·w`, hw[i]!, expected, Math.max(secondScale, size));
+      nearDerivative(d, `${rule.name} ${engine}: hvp(w) vs H·w`, hw[i]!, expected, Math.max(secondScale, size));
     }
     if (rule.kind !== "compare") {
       for (let i = 0; i < n; i++) {
@@ -300,7 +304,7 @@ function sweep(rule: OpRule, d: Domain, engine: EngineName): Results {
     near(`${rule.name} ${engine}: evalBatch vs rule`, values[k]!, rule.value(operands[0]!, d.exponent ?? operands[1] ?? 0));
     for (let i = 0; i < n; i++) {
       const scale = d.cancels ? Math.max(1, Math.abs(single.value)) : 0;
-      nearDerivative(`${rule.name} ${engine}: gradBatch vs grad`, gb.grad[k * n + i]!, single.grad[i]!, scale);
+      nearDerivative(d, `${rule.name} ${engine}: gradBatch vs grad`, gb.grad[k * n + i]!, single.grad[i]!, scale);
       meanGrad[i]!.sum += single.grad[i]! / B;
       meanGrad[i]!.abs += Math.abs(single.grad[i]!) / B;
       keep(`gradBatch ${k} ${i}`, gb.grad[k * n + i]!, scale);
@@ -351,7 +355,7 @@ describe.each(SWEPT.map((r) => [r.name, r] as const))("%s", (name, rule) => {
     expect([...wasm.keys()]).toEqual([...js.keys()]);
     for (const [key, w] of wasm) {
       const j = js.get(key)!;
-      if (w.derivative) nearDerivative(`${name}: wasm vs js ${key.split(" ")[0]}`, w.value, j.value, Math.max(w.scale, j.scale));
+      if (w.derivative) nearDerivative(DOMAINS[name]!, `${name}: wasm vs js ${key.split(" ")[0]}`, w.value, j.value, Math.max(w.scale, j.scale));
       else near(`${name}: wasm vs js ${key.split(" ")[0]}`, w.value, j.value);
     }
   });
@@ -391,33 +395,33 @@ function awkwardSweeps(rule: OpRule, d: Domain, engine: EngineName): Array<[stri
       const e = zero.map((_, j) => +(i === j));
       const partial = `${at} ∂${i}`;
       out.push([partial, g[i]!]);
-      agree(`${partial}: jvp vs grad`, f.jvp(X, e).tangent[0]!, g[i]!);
-      agree(`${partial}: vjpMany vs grad`, f.vjpMany(X, [1, 1, 1], 3).grads[n + i]!, g[i]!);
-      agree(`${partial}: jvpMany vs grad`, f.jvpMany(X, [...e, ...e, ...e], 3).tangents[2]!, g[i]!);
+      agree(d, `${partial}: jvp vs grad`, f.jvp(X, e).tangent[0]!, g[i]!);
+      agree(d, `${partial}: vjpMany vs grad`, f.vjpMany(X, [1, 1, 1], 3).grads[n + i]!, g[i]!);
+      agree(d, `${partial}: jvpMany vs grad`, f.jvpMany(X, [...e, ...e, ...e], 3).tangents[2]!, g[i]!);
       const hv = f.hvp(X, e);
       for (let j = 0; j < n; j++) {
-        agree(`${at} H[${j}, ${i}]: hvp vs hessian`, hv[j]!, H[j * n + i]!);
+        agree(d, `${at} H[${j}, ${i}]: hvp vs hessian`, hv[j]!, H[j * n + i]!);
         out.push([`${at} H[${j}, ${i}]`, H[j * n + i]!]);
       }
     }
     // The batch lanes against single points of the same function (operands 0 + data).
     const single = fb.grad(zero, X);
-    agree(`${at}: evalBatch vs eval`, batchValues[k]!, fb.eval(zero, X)[0]!);
-    agree(`${at}: gradBatch value vs grad`, batch.value[k]!, single.value);
-    for (let i = 0; i < n; i++) agree(`${at} ∂${i}: gradBatch vs grad`, batch.grad[k * n + i]!, single.grad[i]!);
+    agree(d, `${at}: evalBatch vs eval`, batchValues[k]!, fb.eval(zero, X)[0]!);
+    agree(d, `${at}: gradBatch value vs grad`, batch.value[k]!, single.value);
+    for (let i = 0; i < n; i++) agree(d, `${at} ∂${i}: gradBatch vs grad`, batch.grad[k * n + i]!, single.grad[i]!);
   });
   f.dispose();
   fb.dispose();
   return out;
 }
 
-/** Same class (NaN, ±∞, a zero) and within 4 ulp + 4ε otherwise. */
-function agree(label: string, actual: number, expected: number): void {
+/** Same class (NaN, ±∞) and within the op's derivative bound otherwise (Domain.cancels, derivativeUlps). */
+function agree(d: Domain, label: string, actual: number, expected: number): void {
   if (Number.isNaN(expected) || !Number.isFinite(expected) || Number.isNaN(actual) || !Number.isFinite(actual)) {
     if (!sameNumber(actual, expected)) throw new Error(`${label}: ${actual}, expected ${expected}`);
     return;
   }
-  near(label, actual, expected, ULPS, ULPS * EPS);
+  nearDerivative(d, label, actual, expected, d.cancels ? Math.max(1, Math.abs(expected)) : 0);
 }
 
 describe("every sweep and both engines agree at awkward points, off the domain too", () => {
@@ -426,6 +430,6 @@ describe("every sweep and both engines agree at awkward points, off the domain t
     if (d === undefined) throw new Error(`op ${name} has no domain in test/op-sweeps.test.ts`);
     const wasm = awkwardSweeps(rule, d, "wasm");
     const js = awkwardSweeps(rule, d, "js");
-    wasm.forEach(([label, w], i) => agree(`${label.replace(" wasm", "")}: wasm vs js`, w, js[i]![1]));
+    wasm.forEach(([label, w], i) => agree(d, `${label.replace(" wasm", "")}: wasm vs js`, w, js[i]![1]));
   });
 });

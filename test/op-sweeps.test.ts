@@ -11,13 +11,16 @@
  *   differences of grad), and the batch kernels — evalBatch, gradBatch and meanGrad over 7 points
  *   (odd, so the f64x2 kernels have a half-filled last pair) with the op's operands carried as
  *   data, lane by lane against single-point eval and grad of the same function;
- * - the wasm engine against the js engine, quantity by quantity.
+ * - the wasm engine against the js engine, quantity by quantity;
+ * - and at awkward points (±0, ±1, ±800, tiny, huge, ±∞, NaN, off the domain too), every sweep
+ *   and both engines against each other: same NaNs and infinities, close numbers.
  *
  * The wasm engine's Math is AssemblyScript's port of musl, V8's is fdlibm: both are within about
  * 1 ulp of the true value, so they may differ by a couple of ulp; we allow 4 ulp between them (and
  * between the batch kernels' vectorised exp/tanh/sigmoid and the scalar ones). Derivatives too,
  * except where a rule subtracts nearly equal numbers (atan2's ∂²/∂a∂b; Domain.cancels says which
- * and why): a 1-ulp difference there becomes a few ε absolute, and that is the slack.
+ * and why): a 1-ulp difference there becomes a few ε absolute, and that is the slack; and
+ * hypot's ∂², which reuses the rounded hypot three times (6 ulp, Domain.derivativeUlps).
  * Within one engine the documented families give the same bits: grad, vjp, vjpMany and reverse
  * Jacobians; jvp, jvpMany and forward Jacobians; hvp and hessian (README, "Numerics").
  */

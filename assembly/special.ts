@@ -1,5 +1,5 @@
-// erf and erfc for the kernels: the algorithm of src/special.ts, line for line, so both engines
-// give the same bits (the comments there say how and why).
+// erf and erfc for the kernels: the algorithm of src/special.ts, line for line, so the engines
+// agree up to their Math.exp (the comments there say how and why).
 
 const TWO_OVER_SQRT_PI: f64 = 1.1283791670955126;
 const ONE_OVER_SQRT_PI: f64 = 0.5641895835477563;

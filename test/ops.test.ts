@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  abs, compile, cos, eq, exp, ge, gt, le, log, lt, max, min, neg, OP, OPS, pow, relu, select, sigmoid, sin,
-  sqrt, square, tan, tanh, type Compiled, type Var,
+  abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, compile, cos, cosh, eq, erf, erfc, exp, expm1,
+  floor, ge, gt, hypot, le, log, log10, log1p, log2, logSigmoid, lt, max, min, mod, neg, OP, OPS, pow, relu,
+  round, select, sigmoid, sign, sin, sinh, softplus, sqrt, square, tan, tanh, trunc, type Compiled, type Var,
 } from "../src/index.js";
+import { erfcReference, erfReference } from "./erf-reference.js";
 import { ENGINES } from "./engines.js";
 import { expectClose } from "./helpers.js";
 
@@ -143,6 +145,198 @@ const CASES: Record<string, Case> = {
     dy: zero,
     points: [[2, 0], [-2, 0]],
     edges: [{ at: [NaN, 0], value: NaN, dx: -1, dy: 0 }], // a NaN condition chooses the false branch
+  },
+  // The ops added through the table. Closed forms are written here, not taken from src/ops.ts.
+  log1p: {
+    fn: (x) => log1p(x), value: Math.log1p, dx: (x) => 1 / (1 + x), dy: zero, points: [[0.3, 0], [-0.7, 0], [40, 0]],
+    edges: [
+      { at: [-1, 0], value: -Infinity, dx: Infinity, dy: 0 },
+      { at: [1e-20, 0], value: 1e-20, dx: 1, dy: 0 }, // no cancellation in 1 + x
+      { at: [-2, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  expm1: {
+    fn: (x) => expm1(x), value: Math.expm1, dx: Math.exp, dy: zero, points: [[0.3, 0], [-4, 0], [-30, 0]],
+    edges: [
+      { at: [1e-20, 0], value: 1e-20, dx: 1, dy: 0 },
+      { at: [710, 0], value: Infinity, dx: Infinity, dy: 0 },
+      { at: [-40, 0], value: -1, dx: Math.exp(-40), dy: 0 }, // the value rounds to −1, the derivative eˣ does not
+    ],
+  },
+  softplus: {
+    fn: (x) => softplus(x), value: (x) => Math.log(1 + Math.exp(x)), dx: logistic, dy: zero, points: [[0.3, 0], [-3, 0], [4, 0]],
+    edges: [
+      { at: [800, 0], value: 800, dx: 1, dy: 0 }, // ln(1 + e⁸⁰⁰) without overflow
+      { at: [-800, 0], value: 0, dx: 0, dy: 0 }, // σ(−800) underflows to 0
+      { at: [-40, 0], value: Math.exp(-40), dx: Math.exp(-40), dy: 0 }, // ln(1 + ε) = ε, no cancellation
+    ],
+  },
+  logSigmoid: {
+    fn: (x) => logSigmoid(x), value: (x) => Math.log(logistic(x)), dx: (x) => 1 / (1 + Math.exp(x)), dy: zero,
+    points: [[0.3, 0], [-3, 0], [4, 0]],
+    edges: [
+      { at: [-800, 0], value: -800, dx: 1, dy: 0 },
+      { at: [800, 0], value: -0, dx: 0, dy: 0 },
+      { at: [40, 0], value: -Math.exp(-40), dx: Math.exp(-40), dy: 0 },
+    ],
+  },
+  atan: {
+    fn: (x) => atan(x), value: Math.atan, dx: (x) => 1 / (1 + x * x), dy: zero, points: [[0.3, 0], [-4, 0]],
+    edges: [
+      { at: [Infinity, 0], value: Math.PI / 2, dx: 0, dy: 0 },
+      { at: [-Infinity, 0], value: -Math.PI / 2, dx: 0, dy: 0 },
+    ],
+  },
+  asin: {
+    fn: (x) => asin(x), value: Math.asin, dx: (x) => 1 / Math.sqrt(1 - x * x), dy: zero, points: [[0.3, 0], [-0.9, 0]],
+    edges: [
+      { at: [1, 0], value: Math.PI / 2, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: -Math.PI / 2, dx: Infinity, dy: 0 },
+      { at: [1.5, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  acos: {
+    fn: (x) => acos(x), value: Math.acos, dx: (x) => -1 / Math.sqrt(1 - x * x), dy: zero, points: [[0.3, 0], [-0.9, 0]],
+    edges: [
+      { at: [1, 0], value: 0, dx: -Infinity, dy: 0 },
+      { at: [-1, 0], value: Math.PI, dx: -Infinity, dy: 0 },
+      { at: [-1.5, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  sinh: {
+    fn: (x) => sinh(x), value: (x) => (Math.exp(x) - Math.exp(-x)) / 2, dx: (x) => (Math.exp(x) + Math.exp(-x)) / 2, dy: zero,
+    points: [[0.7, 0], [-4, 0]],
+    edges: [{ at: [711, 0], value: Infinity, dx: Infinity, dy: 0 }, { at: [-711, 0], value: -Infinity, dx: Infinity, dy: 0 }],
+  },
+  cosh: {
+    fn: (x) => cosh(x), value: (x) => (Math.exp(x) + Math.exp(-x)) / 2, dx: (x) => (Math.exp(x) - Math.exp(-x)) / 2, dy: zero,
+    points: [[0.7, 0], [-4, 0]],
+    edges: [{ at: [0, 0], value: 1, dx: 0, dy: 0 }, { at: [-711, 0], value: Infinity, dx: -Infinity, dy: 0 }],
+  },
+  asinh: {
+    fn: (x) => asinh(x), value: (x) => Math.log(x + Math.sqrt(x * x + 1)), dx: (x) => 1 / Math.sqrt(1 + x * x), dy: zero,
+    points: [[0.7, 0], [3, 0]],
+    edges: [{ at: [1e200, 0], value: Math.log(2) + 200 * Math.LN10, dx: 1e-200, dy: 0 }], // 1/√(1 + x²) without overflow
+  },
+  acosh: {
+    fn: (x) => acosh(x), value: (x) => Math.log(x + Math.sqrt(x * x - 1)), dx: (x) => 1 / Math.sqrt(x * x - 1), dy: zero,
+    points: [[1.5, 0], [7, 0]],
+    edges: [
+      { at: [1, 0], value: 0, dx: Infinity, dy: 0 },
+      { at: [0.5, 0], value: NaN, dx: NaN, dy: 0 },
+      { at: [1e200, 0], value: Math.log(2) + 200 * Math.LN10, dx: 1e-200, dy: 0 }, // (x − 1)(x + 1) must not overflow
+    ],
+  },
+  atanh: {
+    fn: (x) => atanh(x), value: (x) => 0.5 * Math.log((1 + x) / (1 - x)), dx: (x) => 1 / (1 - x * x), dy: zero,
+    points: [[0.3, 0], [-0.8, 0]],
+    edges: [
+      { at: [1, 0], value: Infinity, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: -Infinity, dx: Infinity, dy: 0 },
+      { at: [2, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  erf: {
+    // Values from the BigInt reference (test/special.test.ts checks erf against it at many points).
+    fn: (x) => erf(x), value: erfReference, dx: (x) => (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x), dy: zero,
+    points: [[0.3, 0], [-1.7, 0], [3, 0]],
+    edges: [
+      { at: [0.5, 0], value: 0.5204998778130465, dx: 0.8787825789354448, dy: 0 },
+      { at: [-0, 0], value: -0, dx: 2 / Math.sqrt(Math.PI), dy: 0 },
+      { at: [7, 0], value: 1, dx: 2 / Math.sqrt(Math.PI) * Math.exp(-49), dy: 0 },
+      { at: [-30, 0], value: -1, dx: 0, dy: 0 },
+    ],
+  },
+  erfc: {
+    fn: (x) => erfc(x), value: erfcReference, dx: (x) => (-2 / Math.sqrt(Math.PI)) * Math.exp(-x * x), dy: zero,
+    points: [[0.3, 0], [-1.7, 0], [3, 0]],
+    edges: [
+      { at: [10, 0], value: 2.088487583762545e-45, dx: (-2 / Math.sqrt(Math.PI)) * Math.exp(-100), dy: 0 },
+      { at: [-7, 0], value: 2, dx: (-2 / Math.sqrt(Math.PI)) * Math.exp(-49), dy: 0 },
+      { at: [30, 0], value: 0, dx: 0, dy: 0 },
+    ],
+  },
+  cbrt: {
+    fn: (x) => cbrt(x), value: (x) => Math.sign(x) * Math.abs(x) ** (1 / 3), dx: (x) => Math.abs(x) ** (-2 / 3) / 3, dy: zero,
+    points: [[0.3, 0], [-8, 0], [27, 0]],
+    edges: [
+      { at: [0, 0], value: 0, dx: Infinity, dy: 0 },
+      { at: [-8, 0], value: -2, dx: 1 / 12, dy: 0 },
+    ],
+  },
+  log2: {
+    fn: (x) => log2(x), value: (x) => Math.log(x) / Math.LN2, dx: (x) => 1 / (x * Math.LN2), dy: zero, points: [[0.3, 0], [40, 0]],
+    edges: [
+      { at: [8, 0], value: 3, dx: 1 / (8 * Math.LN2), dy: 0 }, // exact at powers of two
+      { at: [0, 0], value: -Infinity, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  log10: {
+    fn: (x) => log10(x), value: (x) => Math.log(x) / Math.LN10, dx: (x) => 1 / (x * Math.LN10), dy: zero, points: [[0.3, 0], [40, 0]],
+    edges: [
+      { at: [1000, 0], value: 3, dx: 1 / (1000 * Math.LN10), dy: 0 },
+      { at: [0, 0], value: -Infinity, dx: Infinity, dy: 0 },
+      { at: [-1, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  // Piecewise constant: derivative 0 (the jumps included), NaN for NaN.
+  sign: {
+    fn: (x) => sign(x), value: (x) => (x > 0 ? 1 : -1), dx: zero, dy: zero, points: [[0.3, 0], [-4, 0]],
+    edges: [{ at: [0, 0], value: 0, dx: 0, dy: 0 }, { at: [NaN, 0], value: NaN, dx: NaN, dy: 0 }],
+  },
+  floor: {
+    fn: (x) => floor(x), value: (x) => x - (((x % 1) + 1) % 1), dx: zero, dy: zero, points: [[0.3, 0], [-4.5, 0]],
+    edges: [{ at: [2, 0], value: 2, dx: 0, dy: 0 }, { at: [-0.5, 0], value: -1, dx: 0, dy: 0 }, { at: [NaN, 0], value: NaN, dx: NaN, dy: 0 }],
+  },
+  ceil: {
+    fn: (x) => ceil(x), value: (x) => -(-x - (((-x % 1) + 1) % 1)), dx: zero, dy: zero, points: [[0.3, 0], [-4.5, 0]],
+    edges: [{ at: [2, 0], value: 2, dx: 0, dy: 0 }, { at: [-0.5, 0], value: -0, dx: 0, dy: 0 }, { at: [NaN, 0], value: NaN, dx: NaN, dy: 0 }],
+  },
+  round: {
+    fn: (x) => round(x), value: (x) => Math.floor(x + 0.5), // exact at these points (not at 0.49999999999999994)
+    dx: zero, dy: zero, points: [[0.3, 0], [-4.7, 0]],
+    edges: [
+      { at: [2.5, 0], value: 3, dx: 0, dy: 0 }, // ties toward +∞
+      { at: [-2.5, 0], value: -2, dx: 0, dy: 0 },
+      { at: [0.49999999999999994, 0], value: 0, dx: 0, dy: 0 }, // x + 0.5 would round up to 1
+      { at: [NaN, 0], value: NaN, dx: NaN, dy: 0 },
+    ],
+  },
+  trunc: {
+    fn: (x) => trunc(x), value: (x) => (x < 0 ? Math.ceil(x) : Math.floor(x)), dx: zero, dy: zero, points: [[0.3, 0], [-4.5, 0]],
+    edges: [{ at: [-0.5, 0], value: -0, dx: 0, dy: 0 }, { at: [NaN, 0], value: NaN, dx: NaN, dy: 0 }],
+  },
+  atan2: {
+    // atan2(y, x): the first operand is y. Partials x/(x² + y²) and −y/(x² + y²).
+    fn: (y, x) => atan2(y, x), value: Math.atan2, dx: (y, x) => x / (x * x + y * y), dy: (y, x) => -y / (x * x + y * y),
+    points: [[0.3, 1.7], [-1, -2], [2, -0.5]],
+    edges: [
+      { at: [0, 0], value: 0, dx: NaN, dy: NaN }, // the origin: 0/0
+      { at: [0, -1], value: Math.PI, dx: -1, dy: 0 }, // on the cut: the partials are continuous
+      { at: [1e300, 1e300], value: Math.PI / 4, dx: 5e-301, dy: -5e-301 }, // no overflow in x² + y²
+    ],
+  },
+  hypot: {
+    fn: (x, y) => hypot(x, y), value: (x, y) => Math.sqrt(x * x + y * y), dx: (x, y) => x / Math.sqrt(x * x + y * y),
+    dy: (x, y) => y / Math.sqrt(x * x + y * y), points: [[0.3, -1.7], [3, 4]],
+    edges: [
+      { at: [0, 0], value: 0, dx: 0, dy: 0 }, // the subgradient of least norm
+      { at: [3e300, 4e300], value: 5e300, dx: 0.6, dy: 0.8 },
+      { at: [Infinity, NaN], value: Infinity, dx: NaN, dy: NaN },
+    ],
+  },
+  mod: {
+    // x % y = x − q·y with q = trunc(x/y): ∂/∂x = 1, ∂/∂y = −q.
+    fn: (x, y) => mod(x, y), value: (x, y) => x - Math.trunc(x / y) * y, dx: () => 1, dy: (x, y) => -Math.trunc(x / y),
+    points: [[7.3, 2], [-7.3, 2], [7.3, -2], [0.5, 3]],
+    edges: [
+      { at: [5, 0], value: NaN, dx: NaN, dy: NaN },
+      { at: [Infinity, 2], value: NaN, dx: NaN, dy: NaN },
+      { at: [5, Infinity], value: 5, dx: 1, dy: -0 },
+      { at: [6, 3], value: 0, dx: 1, dy: -2 },
+      { at: [-6, 3], value: -0, dx: 1, dy: 2 }, // at a jump: the piece on the side away from 0, where v = −0 continues
+    ],
   },
 };
 

@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  abs, compile, cos, div, exp, log, max, min, mul, OPS, pow, relu, select, sigmoid, sin, sqrt, square, sub,
-  tan, tanh, add, neg, type EngineName, type Var,
+  abs, acos, acosh, asin, asinh, atan, atan2, atanh, cbrt, ceil, compile, cos, cosh, div, erf, erfc, exp, expm1,
+  floor, hypot, log, log10, log1p, log2, logSigmoid, max, min, mod, mul, OPS, pow, relu, round, select, sigmoid,
+  sign, sin, sinh, softplus, sqrt, square, sub, tan, tanh, trunc, add, neg, type EngineName, type Var,
 } from "../src/index.js";
 import { expectClose } from "./helpers.js";
 
@@ -24,6 +25,32 @@ const ordinary: Record<string, Array<[number, number]>> = {
   relu: [[0.7, 0], [-0.7, 0]],
   abs: [[0.7, 0], [-0.7, 0]],
   tan: [[0.7, 0], [-1.2, 0]],
+  // The ops added through the table: inside each domain (acosh ≥ 1, log1p > −1, …), off the jumps.
+  log1p: [[0.7, 0], [-0.5, 0]],
+  expm1: [[0.7, 0], [-3, 0]],
+  softplus: [[0.7, 0], [-4, 0]],
+  logSigmoid: [[0.7, 0], [-4, 0]],
+  atan: [[0.7, 0], [-3, 0]],
+  asin: [[0.7, 0], [-0.4, 0]],
+  acos: [[0.7, 0], [-0.4, 0]],
+  sinh: [[0.7, 0], [-3, 0]],
+  cosh: [[0.7, 0], [-3, 0]],
+  asinh: [[0.7, 0], [-3, 0]],
+  acosh: [[1.5, 0], [4, 0]],
+  atanh: [[0.7, 0], [-0.4, 0]],
+  erf: [[0.7, 0], [-1.6, 0]],
+  erfc: [[0.7, 0], [-1.6, 0]],
+  cbrt: [[0.7, 0], [-2, 0]],
+  log2: [[0.7, 0], [2.5, 0]],
+  log10: [[0.7, 0], [2.5, 0]],
+  sign: [[0.7, 0], [-0.4, 0]],
+  floor: [[0.7, 0], [-2.4, 0]],
+  ceil: [[0.7, 0], [-2.4, 0]],
+  round: [[0.7, 0], [-2.4, 0]],
+  trunc: [[0.7, 0], [-2.4, 0]],
+  atan2: [[0.7, 1.3], [-0.4, -2.1]],
+  hypot: [[0.7, 1.3], [-0.4, 2.1]],
+  mod: [[7.3, 2], [-7.3, 2.1]],
 };
 
 describe("op table: second-order terms = finite differences of the first partials", () => {
@@ -73,6 +100,29 @@ const unaryCases: Case[] = [
   { name: "abs", fn: (x) => abs(x), points: [[0.7], [-0.7]], hessian: () => [0] },
   { name: "powc x^3", fn: (x) => x.pow(3), points: [[0.7], [-1.2]], hessian: (a) => [6 * a] },
   { name: "powc x^-1.5", fn: (x) => x.pow(-1.5), points: [[0.7], [2]], hessian: (a) => [3.75 * a ** -3.5] },
+  // The ops added through the table; second derivatives written out here.
+  { name: "log1p", fn: (x) => log1p(x), points: [[0.7], [-0.5]], hessian: (a) => [-1 / (1 + a) ** 2] },
+  { name: "expm1", fn: (x) => expm1(x), points: [[0.7], [-3]], hessian: (a) => [Math.exp(a)] },
+  { name: "softplus", fn: (x) => softplus(x), points: [[0.7], [-4], [30]], hessian: (a) => [Math.exp(a) / (1 + Math.exp(a)) ** 2] },
+  { name: "logSigmoid", fn: (x) => logSigmoid(x), points: [[0.7], [-4], [30]], hessian: (a) => [-Math.exp(a) / (1 + Math.exp(a)) ** 2] },
+  { name: "atan", fn: (x) => atan(x), points: [[0.7], [-3]], hessian: (a) => [(-2 * a) / (1 + a * a) ** 2] },
+  { name: "asin", fn: (x) => asin(x), points: [[0.7], [-0.4]], hessian: (a) => [a / (1 - a * a) ** 1.5] },
+  { name: "acos", fn: (x) => acos(x), points: [[0.7], [-0.4]], hessian: (a) => [-a / (1 - a * a) ** 1.5] },
+  { name: "sinh", fn: (x) => sinh(x), points: [[0.7], [-3]], hessian: (a) => [(Math.exp(a) - Math.exp(-a)) / 2] },
+  { name: "cosh", fn: (x) => cosh(x), points: [[0.7], [-3]], hessian: (a) => [(Math.exp(a) + Math.exp(-a)) / 2] },
+  { name: "asinh", fn: (x) => asinh(x), points: [[0.7], [-3]], hessian: (a) => [-a / (1 + a * a) ** 1.5] },
+  { name: "acosh", fn: (x) => acosh(x), points: [[1.5], [4]], hessian: (a) => [-a / (a * a - 1) ** 1.5] },
+  { name: "atanh", fn: (x) => atanh(x), points: [[0.7], [-0.4]], hessian: (a) => [(2 * a) / (1 - a * a) ** 2] },
+  { name: "erf", fn: (x) => erf(x), points: [[0.7], [-1.6]], hessian: (a) => [(-4 * a * Math.exp(-a * a)) / Math.sqrt(Math.PI)] },
+  { name: "erfc", fn: (x) => erfc(x), points: [[0.7], [-1.6]], hessian: (a) => [(4 * a * Math.exp(-a * a)) / Math.sqrt(Math.PI)] },
+  { name: "cbrt", fn: (x) => cbrt(x), points: [[0.7], [-2]], hessian: (a) => [(-2 / 9) * Math.sign(a) * Math.abs(a) ** (-5 / 3)] },
+  { name: "log2", fn: (x) => log2(x), points: [[0.7], [2.5]], hessian: (a) => [-1 / (a * a * Math.log(2))] },
+  { name: "log10", fn: (x) => log10(x), points: [[0.7], [2.5]], hessian: (a) => [-1 / (a * a * Math.log(10))] },
+  { name: "sign", fn: (x) => sign(x), points: [[0.7], [-0.4]], hessian: () => [0] },
+  { name: "floor", fn: (x) => floor(x), points: [[0.7], [-2.4]], hessian: () => [0] },
+  { name: "ceil", fn: (x) => ceil(x), points: [[0.7], [-2.4]], hessian: () => [0] },
+  { name: "round", fn: (x) => round(x), points: [[0.7], [-2.4]], hessian: () => [0] },
+  { name: "trunc", fn: (x) => trunc(x), points: [[0.7], [-2.4]], hessian: () => [0] },
 ];
 const binaryCases: Case[] = [
   { name: "add", fn: (x, y) => add(x, y), points: [[0.7, 1.3]], hessian: () => [0, 0, 0, 0] },
@@ -92,6 +142,22 @@ const binaryCases: Case[] = [
   },
   { name: "min", fn: (x, y) => min(x, y), points: [[0.7, 1.3], [2, -1]], hessian: () => [0, 0, 0, 0] },
   { name: "max", fn: (x, y) => max(x, y), points: [[0.7, 1.3], [2, -1]], hessian: () => [0, 0, 0, 0] },
+  {
+    // atan2(y, x), the first operand y; r² = x² + y².
+    name: "atan2", fn: (y, x) => atan2(y, x), points: [[0.7, 1.3], [-0.4, -2.1]],
+    hessian: (y, x) => {
+      const r4 = (x * x + y * y) ** 2;
+      return [(-2 * x * y) / r4, (y * y - x * x) / r4, (y * y - x * x) / r4, (2 * x * y) / r4];
+    },
+  },
+  {
+    name: "hypot", fn: (x, y) => hypot(x, y), points: [[0.7, 1.3], [-0.4, 2.1]],
+    hessian: (x, y) => {
+      const r3 = (x * x + y * y) ** 1.5;
+      return [(y * y) / r3, (-x * y) / r3, (-x * y) / r3, (x * x) / r3];
+    },
+  },
+  { name: "mod", fn: (x, y) => mod(x, y), points: [[7.3, 2], [-7.3, 2.1]], hessian: () => [0, 0, 0, 0] },
   {
     name: "select", fn: (x) => select(x.gt(0), x.pow(3), sin(x)), points: [[1], [-1]],
     hessian: (a) => [a > 0 ? 6 * a : -Math.sin(a)],
@@ -121,6 +187,19 @@ const edges: Array<{ name: string; fn: (...xs: Var[]) => Var; at: number[]; expe
   { name: "min at a tie: 0", fn: (x, y) => min(x, y), at: [1, 1], expected: [0, 0, 0, 0] },
   { name: "max at a tie: 0", fn: (x, y) => max(x, y), at: [1, 1], expected: [0, 0, 0, 0] },
   { name: "x / y at y = 0: ±∞", fn: (x, y) => div(x, y), at: [1, 0], expected: [0, -Infinity, -Infinity, Infinity] },
+  { name: "log1p at −1: −∞", fn: (x) => log1p(x), at: [-1], expected: [-Infinity] },
+  { name: "asin at 1: +∞", fn: (x) => asin(x), at: [1], expected: [Infinity] },
+  { name: "asin at −1: −∞", fn: (x) => asin(x), at: [-1], expected: [-Infinity] },
+  { name: "acosh at 1: −∞", fn: (x) => acosh(x), at: [1], expected: [-Infinity] },
+  { name: "atanh at 1: +∞", fn: (x) => atanh(x), at: [1], expected: [Infinity] },
+  { name: "cbrt at 0: −∞", fn: (x) => cbrt(x), at: [0], expected: [-Infinity] },
+  { name: "softplus at ±800: 0, not NaN", fn: (x) => softplus(x).add(softplus(x.neg())), at: [800], expected: [0] },
+  { name: "logSigmoid at −800: 0", fn: (x) => logSigmoid(x), at: [-800], expected: [0] },
+  { name: "erf far out: 0", fn: (x) => erf(x), at: [30], expected: [0] },
+  { name: "round at a tie: 0", fn: (x) => round(x), at: [2.5], expected: [0] },
+  { name: "floor at an integer: 0", fn: (x) => floor(x), at: [2], expected: [0] },
+  { name: "hypot at the origin: 0", fn: (x, y) => hypot(x, y), at: [0, 0], expected: [0, 0, 0, 0] },
+  { name: "atan2 at the origin: NaN", fn: (y, x) => atan2(y, x), at: [0, 0], expected: [NaN, NaN, NaN, NaN] },
   {
     name: "an unchosen branch's NaN does not leak",
     fn: (x) => select(x.gt(0), sqrt(x), x.mul(x)), at: [-1], expected: [2],

@@ -22,7 +22,7 @@ export async function drawGraph(host: HTMLElement, f: Compiled, at: number[], sw
   viz ??= instance();
   const dot = toDot(f, { at, constants: "inline", digits: 4, ...sweep });
   const svg = (await viz).renderSVGElement(dot);
-  svg.removeAttribute("width");
+  // Natural size (Graphviz's width in pt), shrunk to fit a narrow screen by CSS (max-width: 100%).
   svg.removeAttribute("height");
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", "computational graph");

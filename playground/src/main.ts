@@ -259,6 +259,9 @@ function init(): void {
   $("stop").addEventListener("click", () => { trainer.stop(); $("train-status").textContent += " (stopped)"; });
   menu.value = "1";
   pick();
+  // Empty axes until the first epoch, so the panel does not jump.
+  drawChart($("loss") as unknown as SVGSVGElement, [], { logY: true, xLabel: "epoch", yLabel: "loss" });
+  drawChart($("fit") as unknown as SVGSVGElement, [], { xLabel: "x", yLabel: "y" });
   // Offline once loaded: a service worker keeps the page's few files (where the browser allows it).
   if ("serviceWorker" in navigator && location.protocol !== "file:") void navigator.serviceWorker.register("sw.js").catch(() => {});
 }

@@ -23,6 +23,8 @@ export function drawChart(svg: SVGSVGElement, layers: readonly Layer[], options:
       x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
     }
   }
+  // No data yet: a unit box, so the empty axes still draw.
+  if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; y0 = options.logY ? -1 : 0; y1 = options.logY ? 0 : 1; }
   if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
   if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
   const sx = (x: number): number => PAD + ((x - x0) / (x1 - x0)) * (W - PAD - 8);
@@ -37,13 +39,13 @@ export function drawChart(svg: SVGSVGElement, layers: readonly Layer[], options:
     return e;
   };
   el("rect", { x: PAD, y: 4, width: W - PAD - 8, height: H - PAD - 4, class: "frame" });
-  const fmt = (v: number): string => (options.logY ? `1e${v.toFixed(1)}` : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
+  const fmt = (v: number): string => (options.logY ? (10 ** v).toPrecision(2) : Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(2));
   el("text", { x: PAD - 3, y: 12, class: "tick", "text-anchor": "end" }, fmt(y1));
   el("text", { x: PAD - 3, y: H - PAD + 8, class: "tick", "text-anchor": "end" }, fmt(y0));
   el("text", { x: PAD, y: H - PAD + 20, class: "tick" }, String(+x0.toPrecision(3)));
   el("text", { x: W - 8, y: H - PAD + 20, class: "tick", "text-anchor": "end" }, String(+x1.toPrecision(3)));
   if (options.xLabel) el("text", { x: (W + PAD) / 2, y: H - 4, class: "axis", "text-anchor": "middle" }, options.xLabel);
-  if (options.yLabel) el("text", { x: 4, y: H / 2 - 10, class: "axis", transform: `rotate(-90 10 ${H / 2})` }, options.yLabel);
+  if (options.yLabel) el("text", { x: 0, y: 0, class: "axis", "text-anchor": "middle", transform: `translate(10 ${(H - PAD) / 2}) rotate(-90)` }, options.yLabel + (options.logY ? " (log scale)" : ""));
   for (const l of layers) {
     if (l.kind === "line") {
       const pts: string[] = [];

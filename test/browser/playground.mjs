@@ -82,6 +82,16 @@ export async function playgroundChecks(browser, check) {
       await page.screenshot({ path: join(shots, "reverse.png"), fullPage: true });
     });
 
+    await step("forward mode to the end", async () => {
+      await page.selectOption("#wrt", { label: "x" });
+      await page.click("#forward");
+      await page.waitForSelector('#graph[data-sweep="forward"]');
+      await page.click("#end");
+      await page.waitForSelector('#sweep-result[data-mode="forward"]');
+      const t = Number(await page.getAttribute('#sweep-result span[data-key="f"]', "data-value"));
+      check("forward mode by x ends with ∂f/∂x = −2π", Math.abs(t + 2 * Math.PI) < 1e-12, t);
+    });
+
     await step("a bad expression shows its error", async () => {
       await page.fill("#expr", "(x+y)*sin(");
       await page.waitForSelector("#error:not([hidden])");

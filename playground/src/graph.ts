@@ -45,6 +45,9 @@ export async function drawGraph(host: HTMLElement, f: Compiled, at: number[], sw
     edges.set(key, [...(edges.get(key) ?? []), g]);
   }
   host.replaceChildren(svg);
+  // A small graph shrinks to fit the screen; a big one keeps a readable size and scrolls instead.
+  const natural = parseFloat(svg.getAttribute("width") ?? "0") * (4 / 3);
+  svg.classList.toggle("wide", natural > 1.6 * host.clientWidth);
   return { svg, nodes, edges };
 }
 

@@ -243,7 +243,11 @@ function init(): void {
   };
   menu.addEventListener("change", pick);
   const expr = $("expr") as HTMLInputElement;
-  expr.addEventListener("input", () => load(expr.value));
+  expr.addEventListener("input", () => {
+    // Typing leaves the exercise: its note no longer applies.
+    $("note").textContent = "";
+    load(expr.value);
+  });
   $("forward").addEventListener("click", () => void startSweep("forward"));
   $("reverse").addEventListener("click", () => void startSweep("reverse"));
   $("output").addEventListener("change", () => void refresh());

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { compile, cos, exp, inputName, max, parse, select, sin, toDot, type Compiled } from "../src/index.js";
+import { compile, cos, exp, inputName, max, OP, parse, select, sin, tanh, toDot, type Compiled } from "../src/index.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
 
 /** Node id → label lines, and edges as [from, to, label], read back from the DOT text. */
@@ -120,6 +120,47 @@ describe("toDot shows select, comparisons and constants", () => {
     expect(dot).toMatch(/label="condition", style=dashed/);
     expectClose(labelNumber(nodes.get("n0")!, "∂f/∂x"), Math.cos(0.5));
     expect(toDot(f)).toMatch(/label="1 if v\d+ > 0"/);
+  });
+});
+
+describe("toDot { constants: \"inline\" }: constants named in the operators, not drawn as nodes", () => {
+  it("sin(x^2) + 3·x: no constant nodes, no edges from them, the same values", () => {
+    const f = parse("sin(x^2) + 3*x");
+    const shared = readDot(toDot(f, { at: [0.5], mode: "reverse", digits: 17 }));
+    const inline = readDot(toDot(f, { at: [0.5], mode: "reverse", digits: 17, constants: "inline" }));
+    const constants = [...f.tape.op.keys()].filter((i) => f.tape.op[i] === OP.CONST).map((i) => `n${i}`);
+    expect(constants.length).toBe(2);
+    for (const c of constants) {
+      expect(shared.nodes.has(c)).toBe(true);
+      expect(inline.nodes.has(c)).toBe(false);
+      expect(inline.edges.some(([from]) => from === c)).toBe(false);
+    }
+    // Everything else is unchanged: the same operator labels (which name the constants) and edges.
+    expect([...inline.nodes]).toEqual([...shared.nodes].filter(([id]) => !constants.includes(id)));
+    expect(inline.edges).toEqual(shared.edges.filter(([from]) => !constants.includes(from)));
+    expect([...inline.nodes.values()].map((l) => l[0])).toEqual(["x", "v2 = x^2", "v3 = sin(v2)", "v5 = 3 * x", "f"]);
+    expectClose(labelNumber(inline.nodes.get("n0")!, "∂f/∂x"), f.grad([0.5]).grad[0]!);
+  });
+
+  it("a 1→16→1 tanh network: ~50 fewer edges, none from a constant; a constant output is still drawn", () => {
+    const net = compile((x) => {
+      let out = x.mul(0);
+      for (let j = 0; j < 16; j++) out = out.add(tanh(x.mul(0.1 * (j + 1)).add(0.5)).mul(0.25));
+      return out;
+    });
+    const shared = readDot(toDot(net));
+    const inline = readDot(toDot(net, { constants: "inline" }));
+    const isConst = (id: string): boolean => net.tape.op[Number(id.slice(1))] === OP.CONST;
+    expect(shared.edges.filter(([from]) => isConst(from)).length).toBeGreaterThan(30);
+    expect(inline.edges.filter(([from]) => isConst(from))).toEqual([]);
+    expect([...inline.nodes.keys()].filter(isConst)).toEqual([]);
+    // parse("3") records the constant as the output: it is still drawn, as f.
+    const constant = readDot(toDot(parse("3", { names: ["x"] }), { constants: "inline" }));
+    expect([...constant.nodes.values()]).toEqual([["x"], ["f", "3"]]);
+  });
+
+  it("rejects an unknown value", () => {
+    expect(() => toDot(lecture(), { constants: "shared" as "inline" })).toThrow(/constants must be "nodes" or "inline"/);
   });
 });
 

@@ -3,6 +3,7 @@
  * constant and operator, an edge from each operand to its operator labelled with the local
  * partial derivative. Given a point, nodes show their values and edges numeric partials; in
  * reverse mode each node also shows its adjoint ∂f/∂node, in forward mode its tangent ∂node/∂x.
+ * With { constants: "inline" } constants are not nodes: the operators' definitions name them.
  */
 import type { Compiled } from "../compiled.js";
 import { OP } from "../ops.js";
@@ -29,6 +30,14 @@ export interface DotOptions {
   output?: number;
   /** Significant digits of the numbers shown (default 6). */
   digits?: number;
+  /**
+   * How constants are drawn: "nodes" (default) as one dashed ellipse per distinct constant, with an
+   * edge to every operator that uses it; "inline" not as nodes at all — each operator's label
+   * already names them (`v3 = x ^ 2`), so a network whose layers share a few constants does not
+   * become a hairball of edges crossing the whole graph. A constant that is itself an output is
+   * still drawn.
+   */
+  constants?: "nodes" | "inline";
 }
 
 /**
@@ -42,7 +51,7 @@ export const MAX_DOT_NODES = 100_000;
 export function toDot(f: Compiled, options: DotOptions = {}): string {
   const tape = tapeOf(f, "toDot()");
   if (options === null || typeof options !== "object") throw new TypeError("tapegrad: toDot(f, options): options must be an object");
-  checkOptionKeys(options, ["at", "data", "mode", "wrt", "output", "digits"], "toDot(f, options)");
+  checkOptionKeys(options, ["at", "data", "mode", "wrt", "output", "digits", "constants"], "toDot(f, options)");
   if (tape.op.length > MAX_DOT_NODES) {
     throw new RangeError(
       `tapegrad: toDot(): the tape has ${tape.op.length.toLocaleString("en-US")} nodes, more than the ` +
@@ -50,7 +59,10 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
         "draw a smaller instance of the function (fewer inputs), or use explain() for one derivative",
     );
   }
-  const { mode, digits = 6 } = options;
+  const { mode, digits = 6, constants = "nodes" } = options;
+  if (constants !== "nodes" && constants !== "inline") {
+    throw new Error(`tapegrad: toDot(): constants must be "nodes" or "inline", got ${JSON.stringify(constants)}`);
+  }
   if (mode !== undefined && mode !== "forward" && mode !== "reverse") {
     throw new Error(`tapegrad: toDot(): mode must be "forward" or "reverse", got ${JSON.stringify(mode)}`);
   }
@@ -96,6 +108,9 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
 
   const outputsOf = new Map<number, number[]>();
   tape.outputs.forEach((node, j) => outputsOf.set(node, [...(outputsOf.get(node) ?? []), j]));
+  // Inline constants: no node and no edge; the operators' definitions show their values.
+  const hidden = (node: number): boolean =>
+    constants === "inline" && tape.op[node] === OP.CONST && !outputsOf.has(node);
 
   const lines = [
     "digraph tapegrad {",
@@ -104,6 +119,7 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
     '  edge [fontname="Helvetica", fontsize=10];',
   ];
   for (const node of graph.nodes) {
+    if (hidden(node)) continue;
     const code = tape.op[node]!;
     const name = nameOf(tape, node);
     const label: string[] = [];
@@ -127,6 +143,7 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
     lines.push(`  n${node} [label=${quote(label.join("\n"))}${attrs.map((a) => `, ${a}`).join("")}];`);
   }
   for (const edge of graph.edges) {
+    if (hidden(edge.from)) continue;
     const attrs = [`label=${quote(edgeLabel(tape, edge, val, num))}`];
     if (!edge.derivative) attrs.push("style=dashed");
     lines.push(`  n${edge.from} -> n${edge.to} [${attrs.join(", ")}];`);

@@ -21,7 +21,7 @@ export async function launch() {
   });
 }
 
-const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".json": "application/json" };
+const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".json": "application/json", ".css": "text/css" };
 
 /**
  * Serves `pages` (path → HTML text) and the files under each `mounts` prefix (URL prefix →

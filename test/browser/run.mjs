@@ -5,12 +5,15 @@
 //     one thread and a plain-JS reference.
 //  2. test/browser/bundlers.mjs: the packed tarball in a consumer project, bundled by esbuild, Vite
 //     and webpack with zero warnings, each bundle run in Chromium.
+//  3. test/browser/playground.mjs: the playground page (playground/dist/, built by
+//     `npm run build:playground`, which the script runs first) driven as a student uses it.
 // Needs Debian's chromium (`apt-get install chromium`); CHROMIUM_PATH overrides where it is looked
 // for. Prints "N passed, N failed" (the last line; .ci/run parses it) and exits non-zero on any
 // failure.
 import { fileURLToPath } from "node:url";
 import { bundlerChecks } from "./bundlers.mjs";
 import { checkConsumer, checker, consumerSource, launch, runPage, serve } from "./lib.mjs";
+import { playgroundChecks } from "./playground.mjs";
 
 const dist = fileURLToPath(new URL("../../dist", import.meta.url));
 const entry = "/node_modules/tapegrad/dist/index.js";
@@ -63,6 +66,7 @@ try {
   browser = await launch();
   await distChecks(browser, check);
   await bundlerChecks(browser, check);
+  await playgroundChecks(browser, check);
 } catch (error) {
   check("the browser test ran to the end", false, error.stack ?? String(error));
 } finally {

@@ -25,22 +25,10 @@ function erfSeries(x: f64): f64 {
 
 function erfcFraction(x: f64): f64 {
   if (x > 27.3) return 0;
-  const tiny: f64 = 1e-300;
-  let f = x;
-  let c = x;
-  let d: f64 = 0;
-  for (let k = 1; k < 5000; k++) {
-    const a = <f64>k * 0.5;
-    d = x + a * d;
-    d = d == 0 ? tiny : d;
-    c = x + a / c;
-    c = c == 0 ? tiny : c;
-    d = 1.0 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1.0) < 1e-16) break;
-  }
-  return (ONE_OVER_SQRT_PI * expMinusSquare(x)) / f;
+  const n = <i32>Math.ceil(16.0 + 160.0 / (x * x));
+  let t = x;
+  for (let k = n; k >= 1; k--) t = x + (<f64>k * 0.5) / t;
+  return (ONE_OVER_SQRT_PI * expMinusSquare(x)) / t;
 }
 
 // Not inlined into the sweeps: called rarely, and a loop per call site would bloat every chain.

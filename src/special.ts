@@ -7,11 +7,11 @@
  *
  * erf(x) for |x| < 0.5: the series 2x/√π · e^(−x²) · Σ (2x²)ⁿ / (1·3·…·(2n+1)), all terms positive
  * (no cancellation). erfc(x) for x ≥ 0.5: e^(−x²)/√π times the continued fraction
- * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by the modified Lentz method; e^(−x²) is computed as
+ * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated backward from 16 + 160/x² terms; e^(−x²) is computed as
  * e^(−h²)·e^(−(x² − h²)) with h = x rounded to 26 bits, so h² is exact and the large argument
  * loses nothing to rounding (fdlibm's trick). The rest follows: erf = 1 − erfc, erfc = 1 − erf,
- * erf(−x) = −erf(x), erfc(−x) = 2 − erfc(x). Relative error below 1e-14 (at most 7e-15 measured, near
- * x = 0.5, where the continued fraction takes the most steps and Lentz's product gathers their rounding).
+ * erf(−x) = −erf(x), erfc(−x) = 2 − erfc(x). Relative error below 1e-14: at most 3 ulp (erf) and 6 ulp
+ * (erfc) measured against test/erf-reference.ts (the forward Lentz product this replaced reached 33).
  */
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -41,23 +41,13 @@ function erfSeries(x: number): number {
 /** erfc by its continued fraction, for x ≥ 0.5. */
 function erfcFraction(x: number): number {
   if (x > 27.3) return 0; // below the smallest subnormal
-  // 1/(x + a1/(x + a2/(x + …))) with a_k = k/2, modified Lentz.
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let k = 1; k < 5000; k++) {
-    const a = k * 0.5;
-    d = x + a * d;
-    d = d === 0 ? tiny : d;
-    c = x + a / c;
-    c = c === 0 ? tiny : c;
-    d = 1 / d;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return (ONE_OVER_SQRT_PI * expMinusSquare(x)) / f;
+  // 1/(x + a1/(x + a2/(x + …))) with a_k = k/2, evaluated from the tail: backward, each step
+  // damps the rounding of the ones before (Lentz's forward product gathered it: 33 ulp near
+  // x = 0.5, 2 ulp this way). 16 + 160/x² terms converge to below an ulp for x ≥ 0.5.
+  const n = Math.ceil(16 + 160 / (x * x));
+  let t = x;
+  for (let k = n; k >= 1; k--) t = x + (k * 0.5) / t;
+  return (ONE_OVER_SQRT_PI * expMinusSquare(x)) / t;
 }
 
 /** The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt. */

@@ -801,6 +801,7 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     const refJ = referenceJacobians(g, ref.local);
     const refOut = g.outputs.map((o) => ref.val[o]!);
     const ill = illConditioned(g, x, random);
+    const exact = valueErrors(g, x);
     if (ill) stats.illConditioned = (stats.illConditioned ?? 0) + 1;
     // Coverage of the added ops: nodes met with a finite value, in graphs the engines are compared on.
     g.nodes.forEach((nd, k) => {
@@ -827,6 +828,11 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     // 2. wasm vs js; 4. both against the reference (values exactly by class and to tolerance).
     for (let j = 0; j < m; j++) {
       if (!ill && !close(s.wasm.value[j]!, s.js.value[j]!, RT, scaleOf(s.js.value))) fail("wasm vs js: value", `o${j}: wasm ${fmt(s.wasm.value[j]!)}, js ${fmt(s.js.value[j]!)}`);
+      // An output no rounded result reaches (error bound exactly 0, every decision certain) is
+      // the same IEEE operations on the same bits in both engines: identical, the sign of a zero
+      // included (round(−0.3) = −0; floor, trunc, mod, sign are exact).
+      if (!ill && !exact.uncertain && exact.err[g.outputs[j]!] === 0) stats.exactValues = (stats.exactValues ?? 0) + 1;
+      if (!ill && !exact.uncertain && exact.err[g.outputs[j]!] === 0 && !Object.is(s.wasm.value[j], s.js.value[j])) fail("wasm vs js: exact value", `o${j}: wasm ${fmt(s.wasm.value[j]!)}, js ${fmt(s.js.value[j]!)} (no rounded op reaches it)`);
       if (!close(s.js.value[j]!, refOut[j]!, 1e-14)) fail("js vs reference: value", `o${j}: js ${fmt(s.js.value[j]!)}, reference ${fmt(refOut[j]!)}`);
     }
     const jscale = Math.max(scaleOf(s.js.jf), scaleOf(s.js.jr));
@@ -973,6 +979,33 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
           if (!(Math.abs(s[e].jf[q]! - J2[q]!) <= 1e-5 * (1 + Math.abs(J2[q]!)))) fail(`${e}: jacobian vs central differences`, `∂o${Math.floor(q / n)}/∂x${q % n}: ${fmt(s[e].jf[q]!)}, central difference ${fmt(J2[q]!)}`);
         }
       }
+      // The second-order rules (daa, dab, dbb) against central differences of the gradient: the
+      // only check of them that does not read them from the same table on both sides.
+      if (m === 1 && moderate(s.js.hessian!, 1e4)) {
+        const fdH = (step: number) => {
+          const H = new Float64Array(n * n);
+          const pt = Float64Array.from(x);
+          for (let i = 0; i < n; i++) {
+            const hi = step * Math.max(1, Math.abs(x[i]!));
+            pt[i] = x[i]! + hi;
+            const up = fs.js.grad(pt).grad;
+            pt[i] = x[i]! - hi;
+            const down = fs.js.grad(pt).grad;
+            pt[i] = x[i]!;
+            for (let r = 0; r < n; r++) H[r * n + i] = (up[r]! - down[r]!) / (2 * hi);
+          }
+          return H;
+        };
+        const [H1, H2] = [fdH(h), fdH(h / 4)];
+        for (let q = 0; q < n * n; q++) {
+          if (!(Math.abs(H1[q]! - H2[q]!) <= 1e-6 * (1 + Math.abs(H2[q]!)))) continue;
+          stats.fdHessianEntries = (stats.fdHessianEntries ?? 0) + 1;
+          if (process.env.FUZZ_HSTAT) for (const nd of new Set(g.nodes.map((z) => z.op))) stats[`H:${nd}`] = (stats[`H:${nd}`] ?? 0) + 1;
+          for (const e of ["wasm", "js"] as const) {
+            if (!(Math.abs(s[e].hessian![q]! - H2[q]!) <= 1e-5 * (1 + Math.abs(H2[q]!)))) fail(`${e}: hessian vs central differences`, `H[${Math.floor(q / n)}][${q % n}]: ${fmt(s[e].hessian![q]!)}, central difference of the gradient ${fmt(H2[q]!)}`);
+          }
+        }
+      }
     }
   } catch (err) {
     fail("exception", String(err instanceof Error ? err.stack : err));
@@ -995,12 +1028,12 @@ describe(`differential fuzz (FUZZ_SEED=${SEED}, ${GRAPHS} graphs)`, () => {
     "lanes: jvp vs jvpMany", "lanes: jvp vs jacobian forward", "lanes: vjp vs vjpMany", "lanes: vjp vs jacobian reverse",
     "lanes: grad vs vjp", "lanes: hvp vs hessian",
   ].flatMap((c) => [`wasm: ${c}`, `js: ${c}`, `wasm: ${c} (0 vs −0)`, `js: ${c} (0 vs −0)`]).concat([
-    "wasm vs js: value", "js vs reference: value", "wasm vs js: jacobian forward", "wasm vs js: jacobian reverse", "wasm vs js: hessian",
+    "wasm vs js: value", "wasm vs js: exact value", "js vs reference: value", "wasm vs js: jacobian forward", "wasm vs js: jacobian reverse", "wasm vs js: hessian",
     ...["wasm", "js"].flatMap((e) => [
       `${e} vs reference: forward (zero rule)`, `${e} vs reference: reverse (zero rule)`,
       `${e}: forward vs reverse classification`, `${e}: forward vs reverse`,
       `${e}: evalBatch vs eval`, `${e}: gradBatch vs grad`, `${e}: gradBatch value vs grad`, `${e}: meanGrad vs mean of grad`, `${e}: meanGrad value`,
-      `${e}: jacobian vs central differences`,
+      `${e}: jacobian vs central differences`, `${e}: hessian vs central differences`,
     ]),
     "exception",
   ]);

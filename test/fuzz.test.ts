@@ -1,14 +1,18 @@
 /**
  * Differential fuzz test: thousands of random graphs over every op (select, min, max, abs, relu,
- * pow, powc, div, log, sqrt, the comparisons, …) at points near kinks and domain edges (0, ±0,
- * exact ties, 1, negative bases, huge |x|, NaN, ±∞) as well as ordinary points. Each graph is
+ * pow, powc, div, log, sqrt, the comparisons, …, and the ops added through the table: log1p,
+ * expm1, softplus, logSigmoid, the inverse and hyperbolic functions, erf, erfc, cbrt, log2,
+ * log10, the piecewise-constant sign, floor, ceil, round, trunc, and atan2, hypot, mod — the
+ * cold ops of the sweeps) at points near kinks and domain edges (0, ±0, exact ties, 1, negative
+ * bases, huge |x|, round's halves, 2⁵² + 1, NaN, ±∞) as well as ordinary points. Each graph is
  * checked for:
  *
  *  1. lanes vs single sweeps, bit-identical (Object.is): jvp(eᵢ) = jvpMany lane = jacobian
  *     forward column; vjp(eⱼ) = vjpMany lane = jacobian reverse row (= grad for one output);
  *     hvp(eᵢ) = hessian column;
  *  2. the wasm engine against the js engine: values and every derivative to ~1e-12 relative (or
- *     a few ulp), with the same NaN / finite / ±∞ classification;
+ *     a few ulp), with the same NaN / finite / ±∞ classification; an output no rounded result
+ *     reaches (error bound 0, see `valueErrors`) bit for bit, the sign of a zero included;
  *  3. forward against reverse: the jacobian forward and reverse agree entrywise to tolerance and —
  *     by the zero rule — in NaN / finite / ±∞ classification, except where the one documented
  *     cancellation exception can occur. Criterion (conservative, see `accumulate`): the reference
@@ -31,7 +35,9 @@
  *     tangents and reverse adjoints with the symmetric zero rule and routing);
  *  5. batches: gradBatch / evalBatch / meanGrad with the inputs split into params and data
  *     against per-point grad / eval;
- *  6. central finite differences where the graph is smooth at the point.
+ *  6. central finite differences where the graph is smooth at the point: the Jacobian against
+ *     differences of the values, the Hessian (one output) against differences of the gradient —
+ *     the one check of the second-order rules that does not read them from the table itself.
  *
  * The seed differs per run (Date.now()) unless FUZZ_SEED is set; every failure message carries
  * the seed, the graph index, the graph as runnable code and the point, e.g.
@@ -469,16 +475,20 @@ const STEPS = ["floor", "ceil", "round", "trunc"];
 const ODD_AT_ZERO = ["log1p", "expm1", "atan", "asin", "sinh", "asinh", "atanh", "erf", "cbrt"];
 
 /**
- * How far each value may move when every exp/log/pow/tanh/sigmoid/sin/cos/tan result is off by
- * up to ULPS ulp (the wasm engine's are AssemblyScript's, the js engine's V8's — sin, cos, tan
- * too below |x| = 1.6e6; + − × ÷ √ are IEEE, so equal inputs give equal results). First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
+ * How far each value may move when every exp/log/pow/tanh/sigmoid/sin/cos/tan result — and every
+ * result of the added Math-backed ops and erf/erfc (ADDED_ROUNDED) — is off by up to ULPS ulp
+ * (the wasm engine's are AssemblyScript's, the js engine's V8's — sin, cos, tan too below |x| =
+ * 1.6e6; + − × ÷ √ % floor ceil round trunc sign are exact, so equal inputs give equal results).
+ * First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
  * rounded node s, its coefficients carried along the partials — so correlated errors cancel
  * (x − x, eq(t, t), max(t, u) − t are exact), which an interval bound cannot see. Where the
  * first order cannot be trusted — an operand's error not small against the scale its op bends on
  * (1e-4 of |a| for log, sqrt, a divisor, a base; 1e-4 absolute for exp, tanh, sigmoid, sin, cos,
- * tan (and 1e-4/|tan| near a pole), or the class changes at a corner of the operands' error box
+ * tan (and 1e-4/|tan| near a pole); the added ops' scales beside `bends`), or the class changes
+ * at a corner of the operands' error box
  * (overflow, a domain edge) — the value is unbounded. `uncertain`: a decision on a path to an
- * output — a comparison, select's condition, min/max, relu/abs's sign — has its margin within
+ * output — a comparison, select's condition, min/max, relu/abs's sign, sign's, the integer (or
+ * half) nearest to floor/ceil/trunc/round's operand, mod's jumps, atan2's cut — has its margin within
  * twice its error (the margin's own coefficients, so a tie of a value with itself is certain),
  * or rests on an unbounded value: the engines may route differently there. The comparison of
  * seed 13 (exp(40) + 1 into sin) is such a margin. Returns each value's error bound.

@@ -465,8 +465,13 @@ const ROUNDED = new Set(["exp", "log", "tanh", "sigmoid", "pow", "powc", "sin", 
  * 40 000 points each (ordinary and 1e-12…1e12 in magnitude), differ by at most 2 ulp in value
  * (expm1, softplus, logSigmoid, sinh, erf, erfc, hypot; 1 for cosh, asinh, acosh, atanh, log2,
  * log10, atan2; 0 for log1p, atan, asin, acos, cbrt) and at most 4 in a partial (atan2's
- * y/hypot/hypot, two roundings of hypot; hypot 3, the others ≤ 2). erf and erfc are one
- * algorithm in both engines (src/special.ts, assembly/special.ts) around one or two exps.
+ * y/hypot/hypot, two roundings of hypot; hypot 3, the others ≤ 2); and at their edges (20 000
+ * points each near ±1 for asin, acos, atanh, acosh, log1p's −1, 1 for log2/log10, ±710 for
+ * sinh/cosh/expm1, erfc to 28, subnormal to 1e300 operands) at most 3 (erfc at 13.8, 1e-84),
+ * below 2⁻¹⁰²² absolute (erfc's subnormal tail: close()'s atol), or — atan2's and hypot's
+ * partials at subnormal operands only, where v has few bits — 5 ulp, ~1e-15 relative, far inside
+ * RT. erf and erfc are one algorithm in both engines (src/special.ts, assembly/special.ts) around
+ * one or two exps.
  */
 const ULPS = 4;
 /** The piecewise-constant added ops with jumps at the integers (round: at the halves). */
@@ -785,8 +790,8 @@ function checkLanes(s: Sweeps, n: number, m: number, report: (check: string, det
 }
 
 const ADDED = new Set([...UNARY_ADDED, ...BINARY_ADDED]);
-/** Per added op: [nodes with a finite value, of those in well-conditioned graphs]. */
-const opStats: Record<string, [number, number]> = {};
+/** Per added op: [nodes with a finite value, of those in well-conditioned graphs, of those at an edge]. */
+const opStats: Record<string, [number, number, number]> = {};
 
 function runGraph(index: number, random: () => number, failures: Failure[], stats: Record<string, number>): void {
   const g = randomGraph(random);
@@ -815,10 +820,16 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     if (ill) stats.illConditioned = (stats.illConditioned ?? 0) + 1;
     // Coverage of the added ops: nodes met with a finite value, in graphs the engines are compared on.
     g.nodes.forEach((nd, k) => {
-      if (!ADDED.has(nd.op) || !Number.isFinite(ref.val[g.inputs + k]!)) return;
-      opStats[nd.op] ??= [0, 0];
-      opStats[nd.op]![0]++;
-      if (!ill) opStats[nd.op]![1]++;
+      if (!ADDED.has(nd.op)) return;
+      const at = g.inputs + k;
+      opStats[nd.op] ??= [0, 0, 0];
+      if (Number.isFinite(ref.val[at]!)) {
+        opStats[nd.op]![0]++;
+        if (!ill) opStats[nd.op]![1]++;
+      }
+      // an edge: finite operands, and an infinite or NaN value or partial (asin(1), log1p(−1), atan2(0, 0), …)
+      const finiteArgs = nd.args.every((r) => Number.isFinite("c" in r ? r.c : ref.val[r.v]!));
+      if (finiteArgs && (!Number.isFinite(ref.val[at]!) || ref.local[at]!.partials.some((p) => !Number.isFinite(p)))) opStats[nd.op]![2]++;
     });
     // The pre-fix semantics (one-sided zero rule, sqrt'/log'(−0) = −∞, min/max routing NaN), to
     // label a disagreement as one of the known spec items or as something else.
@@ -1056,7 +1067,7 @@ describe(`differential fuzz (FUZZ_SEED=${SEED}, ${GRAPHS} graphs)`, () => {
   }
   it("covered enough (stats)", () => {
     console.log(`fuzz FUZZ_SEED=${SEED}: ${GRAPHS} graphs, stats ${JSON.stringify(stats)}, failures ${failures.length}`);
-    console.log(`added ops met finite [all, well-conditioned]: ${JSON.stringify(opStats)}`);
+    console.log(`added ops [finite value, of those well-conditioned, at an edge: finite operands, value or partial ±∞/NaN]: ${JSON.stringify(opStats)}`);
     expect(GRAPHS).toBeGreaterThanOrEqual(Math.min(2000, GRAPHS));
     expect(stats.batches ?? 0).toBeGreaterThan(GRAPHS / 4);
     expect(stats.fdEntries ?? 0).toBeGreaterThan(GRAPHS / 10);

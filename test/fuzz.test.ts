@@ -1021,7 +1021,6 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
         for (let q = 0; q < n * n; q++) {
           if (!(Math.abs(H1[q]! - H2[q]!) <= 1e-6 * (1 + Math.abs(H2[q]!)))) continue;
           stats.fdHessianEntries = (stats.fdHessianEntries ?? 0) + 1;
-          if (process.env.FUZZ_HSTAT) for (const nd of new Set(g.nodes.map((z) => z.op))) stats[`H:${nd}`] = (stats[`H:${nd}`] ?? 0) + 1;
           for (const e of ["wasm", "js"] as const) {
             if (!(Math.abs(s[e].hessian![q]! - H2[q]!) <= 1e-5 * (1 + Math.abs(H2[q]!)))) fail(`${e}: hessian vs central differences`, `H[${Math.floor(q / n)}][${q % n}]: ${fmt(s[e].hessian![q]!)}, central difference of the gradient ${fmt(H2[q]!)}`);
           }

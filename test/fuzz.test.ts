@@ -1,14 +1,18 @@
 /**
  * Differential fuzz test: thousands of random graphs over every op (select, min, max, abs, relu,
- * pow, powc, div, log, sqrt, the comparisons, …) at points near kinks and domain edges (0, ±0,
- * exact ties, 1, negative bases, huge |x|, NaN, ±∞) as well as ordinary points. Each graph is
+ * pow, powc, div, log, sqrt, the comparisons, …, and the ops added through the table: log1p,
+ * expm1, softplus, logSigmoid, the inverse and hyperbolic functions, erf, erfc, cbrt, log2,
+ * log10, the piecewise-constant sign, floor, ceil, round, trunc, and atan2, hypot, mod — the
+ * cold ops of the sweeps) at points near kinks and domain edges (0, ±0, exact ties, 1, negative
+ * bases, huge |x|, round's halves, 2⁵² + 1, NaN, ±∞) as well as ordinary points. Each graph is
  * checked for:
  *
  *  1. lanes vs single sweeps, bit-identical (Object.is): jvp(eᵢ) = jvpMany lane = jacobian
  *     forward column; vjp(eⱼ) = vjpMany lane = jacobian reverse row (= grad for one output);
  *     hvp(eᵢ) = hessian column;
  *  2. the wasm engine against the js engine: values and every derivative to ~1e-12 relative (or
- *     a few ulp), with the same NaN / finite / ±∞ classification;
+ *     a few ulp), with the same NaN / finite / ±∞ classification; an output no rounded result
+ *     reaches (error bound 0, see `valueErrors`) bit for bit, the sign of a zero included;
  *  3. forward against reverse: the jacobian forward and reverse agree entrywise to tolerance and —
  *     by the zero rule — in NaN / finite / ±∞ classification, except where the one documented
  *     cancellation exception can occur. Criterion (conservative, see `accumulate`): the reference
@@ -31,7 +35,9 @@
  *     tangents and reverse adjoints with the symmetric zero rule and routing);
  *  5. batches: gradBatch / evalBatch / meanGrad with the inputs split into params and data
  *     against per-point grad / eval;
- *  6. central finite differences where the graph is smooth at the point.
+ *  6. central finite differences where the graph is smooth at the point: the Jacobian against
+ *     differences of the values, the Hessian (one output) against differences of the gradient —
+ *     the one check of the second-order rules that does not read them from the table itself.
  *
  * The seed differs per run (Date.now()) unless FUZZ_SEED is set; every failure message carries
  * the seed, the graph index, the graph as runnable code and the point, e.g.
@@ -63,8 +69,43 @@ interface Graph {
   outputs: number[]; // value indices
 }
 
-const UNARY = ["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "relu", "abs"];
-const BINARY = ["add", "sub", "mul", "div", "pow", "min", "max"];
+const UNARY_BASE = ["neg", "sin", "cos", "tan", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "relu", "abs"];
+/** The ops added through the table: Math-backed (and erf/erfc), then the piecewise-constant ones. */
+const UNARY_ADDED = [
+  "log1p", "expm1", "softplus", "logSigmoid", "atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh",
+  "erf", "erfc", "cbrt", "log2", "log10", "sign", "floor", "ceil", "round", "trunc",
+];
+const UNARY = [...UNARY_BASE, ...UNARY_ADDED];
+const BINARY_BASE = ["add", "sub", "mul", "div", "pow", "min", "max"];
+/** atan2's first operand is y (Math.atan2(y, x)); mod is JavaScript's %. */
+const BINARY_ADDED = ["atan2", "hypot", "mod"];
+const BINARY = [...BINARY_BASE, ...BINARY_ADDED];
+/**
+ * The added ops whose results are rounded by Math (or, erf and erfc, by an algorithm around
+ * Math.exp): the engines' may differ by a few ulp. sign, floor, ceil, round, trunc and mod are
+ * exact in both (IEEE fmod for %): their error is in their decisions (see valueErrors).
+ */
+const ADDED_ROUNDED = [
+  "log1p", "expm1", "softplus", "logSigmoid", "atan", "asin", "acos", "sinh", "cosh", "asinh", "acosh", "atanh",
+  "erf", "erfc", "cbrt", "log2", "log10", "atan2", "hypot",
+];
+/**
+ * Domain-aware operands for the ops defined on part of the line only: with some probability the
+ * operand is first squashed into the domain (so the op is met inside it, and at its edges, not
+ * only as NaN): into [−1, 1] for asin, acos, atanh (tanh and erf saturate to exactly ±1, the
+ * edges), into [1, ∞) for acosh (cosh(0) = 1 and hypot(x, 1) = 1 at x = 0: the edge), into
+ * (−1, ∞) for log1p (expm1 → −1 below −37: the pole), into [0, ∞) for log2, log10 (0 reached by
+ * abs, square's underflow, exp's). Otherwise the operand is any value, as for log and sqrt.
+ */
+const INTO_DOMAIN: Record<string, readonly string[]> = {
+  asin: ["tanh", "sin", "cos", "erf"],
+  acos: ["tanh", "sin", "cos", "erf"],
+  atanh: ["tanh", "sin", "erf", "cos"],
+  acosh: ["cosh", "hypot1", "exp"],
+  log1p: ["expm1", "sigmoid", "exp", "softplus"],
+  log2: ["exp", "square", "abs", "softplus", "hypot1"],
+  log10: ["exp", "square", "abs", "softplus", "hypot1"],
+};
 const COMPARE = ["lt", "le", "gt", "ge", "eq"];
 const CONSTANTS = [0, 1, -1, 2, 0.5, -2, 3, 1e-3, 1e3, 10];
 const EXPONENTS = [2, 3, 0.5, -1, 0, 1, -2, 1.5, -0.5, 4];
@@ -89,9 +130,21 @@ function randomGraph(random: () => number): Graph {
   for (let k = 0; k < size; k++) {
     const r = random();
     let node: GNode;
-    if (r < 0.4) node = { op: UNARY[Math.floor(random() * UNARY.length)]!, args: [pickVar()] };
-    else if (r < 0.72) {
-      const op = BINARY[Math.floor(random() * BINARY.length)]!;
+    if (r < 0.4) {
+      // Half the unary nodes from the base ops, half from the added ones, so neither set thins out.
+      const list = random() < 0.5 ? UNARY_BASE : UNARY_ADDED;
+      const op = list[Math.floor(random() * list.length)]!;
+      let arg = pickVar();
+      const into = INTO_DOMAIN[op];
+      if (into !== undefined && random() < 0.5) {
+        const sq = into[Math.floor(random() * into.length)]!;
+        nodes.push(sq === "hypot1" ? { op: "hypot", args: [arg, { c: 1 }] } : { op: sq, args: [arg] });
+        arg = { v: inputs + nodes.length - 1 };
+        k++;
+      }
+      node = { op, args: [arg] };
+    } else if (r < 0.72) {
+      const op = random() < 0.7 ? BINARY_BASE[Math.floor(random() * BINARY_BASE.length)]! : BINARY_ADDED[Math.floor(random() * BINARY_ADDED.length)]!;
       node = { op, args: [pickVar(), pick()] };
       if (random() < 0.3) node.args.reverse();
       if (node.args.filter((a) => "v" in a).length === 0) node.args[0] = pickVar();
@@ -191,7 +244,7 @@ interface Local {
 }
 
 /** Values of every node, and each node's local partials by the spec. */
-const TRANSCENDENTAL = new Set(["sin", "cos", "tan", "exp", "log", "tanh", "sigmoid", "pow", "powc"]);
+const TRANSCENDENTAL = new Set(["sin", "cos", "tan", "exp", "log", "tanh", "sigmoid", "pow", "powc", ...ADDED_ROUNDED]);
 
 /**
  * `jitter`, when given, multiplies every transcendental result and every partial by a factor
@@ -255,6 +308,26 @@ function reference(g: Graph, x: ArrayLike<number>, jitter?: () => number, today 
           break;
         case "div": add(0, rule.da(a, b, v)); add(1, rule.db(a, b, v)); margin(b, 0); break;
         case "tan": add(0, rule.da(a, b, v)); margin(Math.cos(a), 0); break;
+        // The added ops' kinks, jumps and domain edges, for the smoothness test of the differences.
+        case "sign": add(0, rule.da(a, b, v)); margin(a, 0); break;
+        case "floor": case "ceil": case "trunc": add(0, rule.da(a, b, v)); margin(a, Math.round(a)); break;
+        case "round": add(0, rule.da(a, b, v)); margin(a, Math.floor(a) + 0.5); break;
+        case "asin": case "acos": case "atanh": add(0, rule.da(a, b, v)); margin(Math.abs(a), 1); break;
+        case "acosh": add(0, rule.da(a, b, v)); margin(a, 1); break;
+        case "log1p": add(0, rule.da(a, b, v)); margin(a, -1); break;
+        case "log2": case "log10": case "cbrt": add(0, rule.da(a, b, v)); margin(a, 0); break;
+        case "atan2":
+        case "hypot":
+          add(0, rule.da(a, b, v)); add(1, rule.db(a, b, v));
+          margin(Math.hypot(a, b), 0); // the origin
+          if (n.op === "atan2" && b < 0) margin(a, 0); // the jump from π to −π on the negative x-axis
+          break;
+        case "mod":
+          add(0, rule.da(a, b, v)); add(1, rule.db(a, b, v));
+          // jumps where a crosses a multiple of b: |v| reaches |b|, or 0 away from the first piece
+          margin(Math.abs(v), Math.abs(b)); margin(b, 0);
+          if (Math.abs(a) >= Math.abs(b)) margin(v, 0);
+          break;
         default:
           add(0, rule.da(a, b, v));
           if (n.args.length === 2) add(1, rule.db(a, b, v));
@@ -385,21 +458,42 @@ function pathTol(g: Graph, absEntry: number): number {
 }
 
 /** Transcendental ops whose results the engines (and the SIMD batch lanes) may round differently. */
-const ROUNDED = new Set(["exp", "log", "tanh", "sigmoid", "pow", "powc", "sin", "cos", "tan"]);
-/** How far apart two engines' (or a SIMD lane's and a scalar's) transcendentals may be, in ulp. */
+const ROUNDED = new Set(["exp", "log", "tanh", "sigmoid", "pow", "powc", "sin", "cos", "tan", ...ADDED_ROUNDED]);
+/**
+ * How far apart two engines' (or a SIMD lane's and a scalar's) transcendentals may be, in ulp.
+ * The added ops keep within it: AssemblyScript's musl-derived Math against V8's, measured over
+ * 40 000 points each (ordinary and 1e-12…1e12 in magnitude), differ by at most 2 ulp in value
+ * (expm1, softplus, logSigmoid, sinh, erf, erfc, hypot; 1 for cosh, asinh, acosh, atanh, log2,
+ * log10, atan2; 0 for log1p, atan, asin, acos, cbrt) and at most 4 in a partial (atan2's
+ * y/hypot/hypot, two roundings of hypot; hypot 3, the others ≤ 2); and at their edges (20 000
+ * points each near ±1 for asin, acos, atanh, acosh, log1p's −1, 1 for log2/log10, ±710 for
+ * sinh/cosh/expm1, erfc to 28, subnormal to 1e300 operands) at most 3 (erfc at 13.8, 1e-84),
+ * below 2⁻¹⁰²² absolute (erfc's subnormal tail: close()'s atol), or — atan2's and hypot's
+ * partials at subnormal operands only, where v has few bits — 5 ulp, ~1e-15 relative, far inside
+ * RT. erf and erfc are one algorithm in both engines (src/special.ts, assembly/special.ts) around
+ * one or two exps.
+ */
 const ULPS = 4;
+/** The piecewise-constant added ops with jumps at the integers (round: at the halves). */
+const STEPS = ["floor", "ceil", "round", "trunc"];
+/** The added odd ops, whose ±0 is ±0 in every libm. */
+const ODD_AT_ZERO = ["log1p", "expm1", "atan", "asin", "sinh", "asinh", "atanh", "erf", "cbrt"];
 
 /**
- * How far each value may move when every exp/log/pow/tanh/sigmoid/sin/cos/tan result is off by
- * up to ULPS ulp (the wasm engine's are AssemblyScript's, the js engine's V8's — sin, cos, tan
- * too below |x| = 1.6e6; + − × ÷ √ are IEEE, so equal inputs give equal results). First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
+ * How far each value may move when every exp/log/pow/tanh/sigmoid/sin/cos/tan result — and every
+ * result of the added Math-backed ops and erf/erfc (ADDED_ROUNDED) — is off by up to ULPS ulp
+ * (the wasm engine's are AssemblyScript's, the js engine's V8's — sin, cos, tan too below |x| =
+ * 1.6e6; + − × ÷ √ % floor ceil round trunc sign are exact, so equal inputs give equal results).
+ * First-order affine arithmetic: a value is v + Σₛ cₛ·εₛ with one |εₛ| ≤ 1 per
  * rounded node s, its coefficients carried along the partials — so correlated errors cancel
  * (x − x, eq(t, t), max(t, u) − t are exact), which an interval bound cannot see. Where the
  * first order cannot be trusted — an operand's error not small against the scale its op bends on
  * (1e-4 of |a| for log, sqrt, a divisor, a base; 1e-4 absolute for exp, tanh, sigmoid, sin, cos,
- * tan (and 1e-4/|tan| near a pole), or the class changes at a corner of the operands' error box
+ * tan (and 1e-4/|tan| near a pole); the added ops' scales beside `bends`), or the class changes
+ * at a corner of the operands' error box
  * (overflow, a domain edge) — the value is unbounded. `uncertain`: a decision on a path to an
- * output — a comparison, select's condition, min/max, relu/abs's sign — has its margin within
+ * output — a comparison, select's condition, min/max, relu/abs's sign, sign's, the integer (or
+ * half) nearest to floor/ceil/trunc/round's operand, mod's jumps, atan2's cut — has its margin within
  * twice its error (the margin's own coefficients, so a tie of a value with itself is certain),
  * or rests on an unbounded value: the engines may route differently there. The comparison of
  * seed 13 (exp(40) + 1 into sin) is such a margin. Returns each value's error bound.
@@ -462,7 +556,19 @@ function valueErrors(g: Graph, x: ArrayLike<number>): { val: Float64Array; err: 
         c = decide(a! - b, diff(ca!, cb)) ? (Number.isNaN(v) ? zeros : first ? ca! : cb) : null;
       } else if (nd.op === "relu") c = decide(a!, ca!) ? (a! > 0 ? ca! : zeros) : null;
       else if (nd.op === "abs") c = decide(a!, ca!) ? lin([[a! < 0 ? -1 : 1, ca!]]) : null;
-      else {
+      else if (nd.op === "sign") c = decide(a!, ca!) ? zeros : null;
+      else if (STEPS.includes(nd.op)) {
+        // Exact where decided: an integer, the same in both engines unless the operand's error
+        // reaches a jump (the integers; round's halves, and round's ±0 flips at 0 in (−½, ½)).
+        // Beyond 2⁵² every double is an integer and the op the identity, exact.
+        const e = size(ca!);
+        if (e === 0) c = zeros;
+        else if (Math.abs(a!) - e >= 2 ** 52) c = ca!;
+        else {
+          const jump = nd.op === "round" ? Math.floor(a!) + 0.5 : Math.round(a!); // the nearest
+          c = decide(a! - jump, ca!) && (nd.op !== "round" || Math.abs(a!) >= 0.5 || decide(a!, ca!)) ? zeros : null;
+        }
+      } else {
         c = lin(nd.args.length > 1 ? [[rule.da(a!, b, v), ca!], [rule.db(a!, b, v), cb]] : [[rule.da(a!, b, v), ca!]]);
         const ea = size(ca!);
         const eb = size(cb);
@@ -475,11 +581,37 @@ function valueErrors(g: Graph, x: ArrayLike<number>): { val: Float64Array; err: 
             : nd.op === "log" || nd.op === "sqrt" || nd.op === "powc" ? rel(ea, a!)
             : nd.op === "div" ? rel(eb, b)
             : nd.op === "pow" ? rel(ea, a!) || eb * Math.abs(Math.log(Math.abs(a!))) > 1e-4
+            // The added ops, by the scale on which each one's derivative changes (|f''/f'|):
+            // ≤ 1 for expm1, sinh, softplus, logSigmoid, atan, asinh (cosh: f' → 0 at 0, as cos);
+            // 2|a| for erf, erfc; 1/|1 + a| for log1p; 1/|a| for log2, log10, cbrt (a pole of
+            // the derivative at 0); ~1/(1 − |a|) for asin, acos, atanh and 1/(a − 1) for acosh
+            // (their domain edges, where the derivative is infinite); 1/hypot(a, b) for atan2,
+            // hypot (the origin). mod is linear within its piece (∂a = 1, ∂b = −q): its jumps are
+            // decisions, below.
+            : ["expm1", "sinh", "cosh", "softplus", "logSigmoid", "atan", "asinh"].includes(nd.op) ? ea > 1e-4
+            : nd.op === "erf" || nd.op === "erfc" ? ea * Math.max(1, 2 * Math.abs(a!)) > 1e-4
+            : nd.op === "log1p" ? rel(ea, 1 + a!)
+            : nd.op === "log2" || nd.op === "log10" || nd.op === "cbrt" ? rel(ea, a!)
+            : nd.op === "asin" || nd.op === "acos" || nd.op === "atanh" ? rel(ea, 1 - Math.abs(a!))
+            : nd.op === "acosh" ? rel(ea, a! - 1)
+            : nd.op === "atan2" || nd.op === "hypot" ? rel(ea + eb, Math.hypot(a!, b))
             : false;
           let flips = false;
           for (const da of [-ea, 0, ea]) for (const db of [-eb, 0, eb]) flips ||= cls(rule.value(a! + da, b + db)) !== cls(v);
           // ±∞ or NaN at every corner stays so, whatever the partials say
           c = flips ? null : !Number.isFinite(v) ? zeros : bends ? null : c;
+          // The added binary ops' decisions. atan2 jumps from π to −π where y crosses 0 at x < 0
+          // (near the origin it bends, above). mod jumps where a crosses a multiple of b: where
+          // |v| reaches |b|, or v reaches 0 with a quotient q ≠ 0 (with q = 0, v = a is continuous
+          // through 0) — margins with v's own coefficients (∂a = 1, ∂b = −q).
+          if (c !== null && Number.isFinite(v)) {
+            if (nd.op === "atan2" && b < 0 && !decide(a!, ca!)) c = null;
+            if (nd.op === "mod") {
+              const q = -rule.db(a!, b, v);
+              if (!decide(Math.abs(b) - Math.abs(v), lin([[Math.sign(b), cb], [-Math.sign(v), c]]))) c = null;
+              else if (q !== 0 && !decide(v, c)) c = null;
+            }
+          }
         }
       }
     }
@@ -488,7 +620,14 @@ function valueErrors(g: Graph, x: ArrayLike<number>): { val: Float64Array; err: 
     const exact =
       ((nd.op === "exp" || nd.op === "tanh" || nd.op === "sigmoid") && a === 0) || (nd.op === "log" && a === 1) ||
       (nd.op === "exp" && v === 0) || (nd.op === "sigmoid" && (v === 0 || v === 1)) || (nd.op === "tanh" && Math.abs(v) === 1) ||
-      ((nd.op === "pow" || nd.op === "powc") && (a === 1 || a === 0 || b === 0 || b === 1));
+      ((nd.op === "pow" || nd.op === "powc") && (a === 1 || a === 0 || b === 0 || b === 1)) ||
+      // The added ops' results fixed by the ECMAScript spec, which musl gives too: f(±0) = ±0 for
+      // the odd ones (erf too: the same code in both engines, 2/√π·(±0)·…), cosh(0) = 1,
+      // acos(1) = acosh(1) = log2(1) = log10(1) = +0, erfc(0) = 1 − 0; atan2(±0, x > 0) = ±0;
+      // hypot with a zero operand is |the other| (musl returns it, V8's sum is 1·max exactly).
+      (ODD_AT_ZERO.includes(nd.op) && a === 0) || ((nd.op === "cosh" || nd.op === "erfc") && a === 0) ||
+      (["acos", "acosh", "log2", "log10"].includes(nd.op) && a === 1) ||
+      (nd.op === "atan2" && a === 0 && b > 0) || (nd.op === "hypot" && (a === 0 || b === 0));
     if (c !== null && ROUNDED.has(nd.op) && Number.isFinite(v) && !exact) {
       c = Float64Array.from(c);
       const s = symbols.get(at)!;
@@ -566,7 +705,12 @@ function unit(n: number, i: number): Float64Array {
 }
 
 /** Random points: ordinary, or built from kinks and domain edges, with ties between inputs. */
-const SPECIAL = [0, -0, 1, -1, 2, -2, 0.5, -0.5, 1e-300, -1e-300, 1e-8, 1e8, -1e8, 1e300, -1e300, 710, -746, 40];
+const SPECIAL = [
+  0, -0, 1, -1, 2, -2, 0.5, -0.5, 1e-300, -1e-300, 1e-8, 1e8, -1e8, 1e300, -1e300, 710, -746, 40,
+  // the added ops' edges: round's ties (−2.5 → −2, 1.5 → 2), 2⁵² + 1 (every double an integer
+  // beyond: floor, round are the identity), erfc's underflow (27.3) and erf's saturation
+  -2.5, 1.5, 2 ** 52 + 1, 28,
+];
 function randomPoint(random: () => number, n: number, kind: "ordinary" | "edge"): Float64Array {
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -645,6 +789,10 @@ function checkLanes(s: Sweeps, n: number, m: number, report: (check: string, det
   }
 }
 
+const ADDED = new Set([...UNARY_ADDED, ...BINARY_ADDED]);
+/** Per added op: [nodes with a finite value, of those in well-conditioned graphs, of those at an edge]. */
+const opStats: Record<string, [number, number, number]> = {};
+
 function runGraph(index: number, random: () => number, failures: Failure[], stats: Record<string, number>): void {
   const g = randomGraph(random);
   const kind = random() < 0.6 ? "edge" : "ordinary";
@@ -668,7 +816,21 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     const refJ = referenceJacobians(g, ref.local);
     const refOut = g.outputs.map((o) => ref.val[o]!);
     const ill = illConditioned(g, x, random);
+    const exact = valueErrors(g, x);
     if (ill) stats.illConditioned = (stats.illConditioned ?? 0) + 1;
+    // Coverage of the added ops: nodes met with a finite value, in graphs the engines are compared on.
+    g.nodes.forEach((nd, k) => {
+      if (!ADDED.has(nd.op)) return;
+      const at = g.inputs + k;
+      opStats[nd.op] ??= [0, 0, 0];
+      if (Number.isFinite(ref.val[at]!)) {
+        opStats[nd.op]![0]++;
+        if (!ill) opStats[nd.op]![1]++;
+      }
+      // an edge: finite operands, and an infinite or NaN value or partial (asin(1), log1p(−1), atan2(0, 0), …)
+      const finiteArgs = nd.args.every((r) => Number.isFinite("c" in r ? r.c : ref.val[r.v]!));
+      if (finiteArgs && (!Number.isFinite(ref.val[at]!) || ref.local[at]!.partials.some((p) => !Number.isFinite(p)))) opStats[nd.op]![2]++;
+    });
     // The pre-fix semantics (one-sided zero rule, sqrt'/log'(−0) = −∞, min/max routing NaN), to
     // label a disagreement as one of the known spec items or as something else.
     const old = referenceJacobians(g, reference(g, x, undefined, true).local, true);
@@ -687,6 +849,11 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
     // 2. wasm vs js; 4. both against the reference (values exactly by class and to tolerance).
     for (let j = 0; j < m; j++) {
       if (!ill && !close(s.wasm.value[j]!, s.js.value[j]!, RT, scaleOf(s.js.value))) fail("wasm vs js: value", `o${j}: wasm ${fmt(s.wasm.value[j]!)}, js ${fmt(s.js.value[j]!)}`);
+      // An output no rounded result reaches (error bound exactly 0, every decision certain) is
+      // the same IEEE operations on the same bits in both engines: identical, the sign of a zero
+      // included (round(−0.3) = −0; floor, trunc, mod, sign are exact).
+      if (!ill && !exact.uncertain && exact.err[g.outputs[j]!] === 0) stats.exactValues = (stats.exactValues ?? 0) + 1;
+      if (!ill && !exact.uncertain && exact.err[g.outputs[j]!] === 0 && !Object.is(s.wasm.value[j], s.js.value[j])) fail("wasm vs js: exact value", `o${j}: wasm ${fmt(s.wasm.value[j]!)}, js ${fmt(s.js.value[j]!)} (no rounded op reaches it)`);
       if (!close(s.js.value[j]!, refOut[j]!, 1e-14)) fail("js vs reference: value", `o${j}: js ${fmt(s.js.value[j]!)}, reference ${fmt(refOut[j]!)}`);
     }
     const jscale = Math.max(scaleOf(s.js.jf), scaleOf(s.js.jr));
@@ -833,6 +1000,32 @@ function runGraph(index: number, random: () => number, failures: Failure[], stat
           if (!(Math.abs(s[e].jf[q]! - J2[q]!) <= 1e-5 * (1 + Math.abs(J2[q]!)))) fail(`${e}: jacobian vs central differences`, `∂o${Math.floor(q / n)}/∂x${q % n}: ${fmt(s[e].jf[q]!)}, central difference ${fmt(J2[q]!)}`);
         }
       }
+      // The second-order rules (daa, dab, dbb) against central differences of the gradient: the
+      // only check of them that does not read them from the same table on both sides.
+      if (m === 1 && moderate(s.js.hessian!, 1e4)) {
+        const fdH = (step: number) => {
+          const H = new Float64Array(n * n);
+          const pt = Float64Array.from(x);
+          for (let i = 0; i < n; i++) {
+            const hi = step * Math.max(1, Math.abs(x[i]!));
+            pt[i] = x[i]! + hi;
+            const up = fs.js.grad(pt).grad;
+            pt[i] = x[i]! - hi;
+            const down = fs.js.grad(pt).grad;
+            pt[i] = x[i]!;
+            for (let r = 0; r < n; r++) H[r * n + i] = (up[r]! - down[r]!) / (2 * hi);
+          }
+          return H;
+        };
+        const [H1, H2] = [fdH(h), fdH(h / 4)];
+        for (let q = 0; q < n * n; q++) {
+          if (!(Math.abs(H1[q]! - H2[q]!) <= 1e-6 * (1 + Math.abs(H2[q]!)))) continue;
+          stats.fdHessianEntries = (stats.fdHessianEntries ?? 0) + 1;
+          for (const e of ["wasm", "js"] as const) {
+            if (!(Math.abs(s[e].hessian![q]! - H2[q]!) <= 1e-5 * (1 + Math.abs(H2[q]!)))) fail(`${e}: hessian vs central differences`, `H[${Math.floor(q / n)}][${q % n}]: ${fmt(s[e].hessian![q]!)}, central difference of the gradient ${fmt(H2[q]!)}`);
+          }
+        }
+      }
     }
   } catch (err) {
     fail("exception", String(err instanceof Error ? err.stack : err));
@@ -855,12 +1048,12 @@ describe(`differential fuzz (FUZZ_SEED=${SEED}, ${GRAPHS} graphs)`, () => {
     "lanes: jvp vs jvpMany", "lanes: jvp vs jacobian forward", "lanes: vjp vs vjpMany", "lanes: vjp vs jacobian reverse",
     "lanes: grad vs vjp", "lanes: hvp vs hessian",
   ].flatMap((c) => [`wasm: ${c}`, `js: ${c}`, `wasm: ${c} (0 vs −0)`, `js: ${c} (0 vs −0)`]).concat([
-    "wasm vs js: value", "js vs reference: value", "wasm vs js: jacobian forward", "wasm vs js: jacobian reverse", "wasm vs js: hessian",
+    "wasm vs js: value", "wasm vs js: exact value", "js vs reference: value", "wasm vs js: jacobian forward", "wasm vs js: jacobian reverse", "wasm vs js: hessian",
     ...["wasm", "js"].flatMap((e) => [
       `${e} vs reference: forward (zero rule)`, `${e} vs reference: reverse (zero rule)`,
       `${e}: forward vs reverse classification`, `${e}: forward vs reverse`,
       `${e}: evalBatch vs eval`, `${e}: gradBatch vs grad`, `${e}: gradBatch value vs grad`, `${e}: meanGrad vs mean of grad`, `${e}: meanGrad value`,
-      `${e}: jacobian vs central differences`,
+      `${e}: jacobian vs central differences`, `${e}: hessian vs central differences`,
     ]),
     "exception",
   ]);
@@ -873,6 +1066,7 @@ describe(`differential fuzz (FUZZ_SEED=${SEED}, ${GRAPHS} graphs)`, () => {
   }
   it("covered enough (stats)", () => {
     console.log(`fuzz FUZZ_SEED=${SEED}: ${GRAPHS} graphs, stats ${JSON.stringify(stats)}, failures ${failures.length}`);
+    console.log(`added ops [finite value, of those well-conditioned, at an edge: finite operands, value or partial ±∞/NaN]: ${JSON.stringify(opStats)}`);
     expect(GRAPHS).toBeGreaterThanOrEqual(Math.min(2000, GRAPHS));
     expect(stats.batches ?? 0).toBeGreaterThan(GRAPHS / 4);
     expect(stats.fdEntries ?? 0).toBeGreaterThan(GRAPHS / 10);

@@ -32,11 +32,7 @@ export function tangentText(m: OpModel, ta: string, tb: string): string {
 export function tangentSweep(models: readonly OpModel[]): string {
   const cases = chain(models, (m) => `{ v = ${scalar(m.value, XYV)}; t = ${tangentText(m, "tx", "ty")}; }`, [
     { code: OP.SELECT, body: "{\n      const chosen = x > 0 ? i32At(a, ib) : i32At(b, ib);\n      v = f64At(val, chosen);\n      t = f64At(tan, chosen);\n    }" },
-  ], "    ", `{
-      v = G.coldValue(op, x, y);
-      t = term(G.coldDa(op, x, y, v), tx);
-      if (G.coldArity(op) == 2) t += term(G.coldDb(op, x, y, v), ty);
-    }`);
+  ], "    ", "return i;");
   return `${header("Tangent sweep: values and one directional derivative, in tape order.", "scripts/gen/sweeps/tangent.ts")}
 import * as K from "./opcodes";
 import { f64At, i32At, setF64 } from "../rules";
@@ -45,7 +41,28 @@ import * as G from "./cold";
 import { term } from "../lanes";
 import * as T from "../trig";
 
+// The cold ops leave the loop (tangentHot returns their index) and are done here, as in forward.ts.
 export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): void {
+  let i = start;
+  while (true) {
+    i = tangentHot(n, i, ops, a, b, val, tan);
+    if (i >= n) return;
+    const op = <i32>load<u8>(ops + <usize>i);
+    const ia = i32At(a, i);
+    const ib = i32At(b, i);
+    const x = f64At(val, ia);
+    const y = f64At(val, ib);
+    const v = G.coldValue(op, x, y);
+    let t = term(G.coldDa(op, x, y, v), f64At(tan, ia));
+    if (G.coldArity(op) == 2) t += term(G.coldDb(op, x, y, v), f64At(tan, ib));
+    setF64(val, i, v);
+    setF64(tan, i, t);
+    i++;
+  }
+}
+
+/** The sweep from start until the first cold op (its index) or the end (n). */
+function tangentHot(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): i32 {
   for (let i = start; i < n; i++) {
     const ia = i32At(a, i);
     const ib = i32At(b, i);
@@ -61,6 +78,7 @@ export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
     setF64(val, i, v);
     setF64(tan, i, t);
   }
+  return n;
 }
 `;
 }

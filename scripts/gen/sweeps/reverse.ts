@@ -45,7 +45,7 @@ function reverseCase(m: OpModel): string | null {
 export function reverseSweep(models: readonly OpModel[]): string {
   const cases = chain(models, reverseCase, [
     { code: OP.SELECT, body: "{ const ib = i32At(b, i); addF64(adj, f64At(val, ia) > 0 ? i32At(a, ib) : i32At(b, ib), g); }" },
-  ], "    ", "return i;");
+  ], "    ", "{ stopAt = i; return; }");
   return `${header("Reverse sweep: adjoints from the seeded outputs back to the inputs.", "scripts/gen/sweeps/reverse.ts")}
 import * as K from "./opcodes";
 import { addF64, f64At, i32At } from "../rules";
@@ -66,12 +66,15 @@ function reverseNode(op: i32, i: i32, g: f64, ia: i32, a: usize, b: usize, val: 
   else if (kind == COPY) addF64(adj, chosen, g);
 }
 
-// The cold ops leave the loop (reverseHot returns their index; g there is finite and nonzero) and
-// are done here, as in forward.ts.
+// The cold ops leave the loop (reverseHot stops at them, its index in stopAt; g there is finite and
+// nonzero) and are done here, as in forward.ts, which says why.
+let stopAt: i32 = 0;
+
 export function reverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize): void {
   let i = n - 1;
   while (true) {
-    i = reverseHot(i, start, ops, a, b, val, adj);
+    reverseHot(i, start, ops, a, b, val, adj);
+    i = stopAt;
     if (i < start) return;
     const op = <i32>load<u8>(ops + <usize>i);
     const g = f64At(adj, i);
@@ -86,8 +89,9 @@ export function reverse(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
   }
 }
 
-/** The sweep back from node "from" until a cold op with a finite adjoint (its index), or start − 1. */
-function reverseHot(from: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize): i32 {
+/** The sweep back from node "from" until a cold op with a finite adjoint (stopAt = its index), or stopAt = start − 1. */
+function reverseHot(from: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize): void {
+  stopAt = start - 1;
   for (let i = from; i >= start; i--) {
     const g = f64At(adj, i);
     if (g == 0) continue;
@@ -97,7 +101,6 @@ function reverseHot(from: i32, start: i32, ops: usize, a: usize, b: usize, val: 
     ${cases}
     // else: leaves, comparisons (derivative 0) and BRANCHES pass nothing back
   }
-  return start - 1;
 }
 `;
 }

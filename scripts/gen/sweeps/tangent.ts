@@ -32,7 +32,7 @@ export function tangentText(m: OpModel, ta: string, tb: string): string {
 export function tangentSweep(models: readonly OpModel[]): string {
   const cases = chain(models, (m) => `{ v = ${scalar(m.value, XYV)}; t = ${tangentText(m, "tx", "ty")}; }`, [
     { code: OP.SELECT, body: "{\n      const chosen = x > 0 ? i32At(a, ib) : i32At(b, ib);\n      v = f64At(val, chosen);\n      t = f64At(tan, chosen);\n    }" },
-  ], "    ", "return i;");
+  ], "    ", "{ stopAt = i; return; }");
   return `${header("Tangent sweep: values and one directional derivative, in tape order.", "scripts/gen/sweeps/tangent.ts")}
 import * as K from "./opcodes";
 import { f64At, i32At, setF64 } from "../rules";
@@ -41,11 +41,15 @@ import * as G from "./cold";
 import { term } from "../lanes";
 import * as T from "../trig";
 
-// The cold ops leave the loop (tangentHot returns their index) and are done here, as in forward.ts.
+// The cold ops leave the loop (tangentHot stops at them, its index in stopAt) and are done here,
+// as in forward.ts, which says why.
+let stopAt: i32 = 0;
+
 export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): void {
   let i = start;
   while (true) {
-    i = tangentHot(n, i, ops, a, b, val, tan);
+    tangentHot(n, i, ops, a, b, val, tan);
+    i = stopAt;
     if (i >= n) return;
     const op = <i32>load<u8>(ops + <usize>i);
     const ia = i32At(a, i);
@@ -61,8 +65,9 @@ export function tangent(n: i32, start: i32, ops: usize, a: usize, b: usize, val:
   }
 }
 
-/** The sweep from start until the first cold op (its index) or the end (n). */
-function tangentHot(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): i32 {
+/** The sweep from start until the first cold op (stopAt = its index) or the end (stopAt = n). */
+function tangentHot(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usize, tan: usize): void {
+  stopAt = n;
   for (let i = start; i < n; i++) {
     const ia = i32At(a, i);
     const ib = i32At(b, i);
@@ -78,7 +83,6 @@ function tangentHot(n: i32, start: i32, ops: usize, a: usize, b: usize, val: usi
     setF64(val, i, v);
     setF64(tan, i, t);
   }
-  return n;
 }
 `;
 }

@@ -276,6 +276,24 @@ describe("colorings", () => {
     }
   });
 
+  it("are valid with long rows (kept as color sets rather than scanned)", () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const P = randomPattern(seed, 60, 300, 20 + 15 * seed, seed % 3);
+      const columns = columnColoring(P);
+      expect(isColumnColoring(P, columns)).toBe(true);
+      expect(columns.count).toBeGreaterThanOrEqual(maxRowNnz(P));
+      if (seed % 3 !== 0) expect(columns.count).toBe(new Set(P.colIdx).size);
+      expect(isColumnColoring(transpose(P), rowColoring(P))).toBe(true);
+    }
+    // one dense row of a long gradient: n colors in forward mode, found in linear time
+    const n = 200_000;
+    const gradient = { rows: 1, cols: n, nnz: n, rowPtr: Int32Array.of(0, n), colIdx: Int32Array.from({ length: n }, (_, i) => i) };
+    const started = performance.now();
+    expect(columnColoring(gradient).count).toBe(n);
+    expect(rowColoring(gradient).count).toBe(1);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it("use about the maximum row degree on the standard patterns", () => {
     const n = 200;
     const b = compile(banded, { inputs: n });
@@ -321,7 +339,7 @@ describe("compressed evaluation", () => {
   it.each(ENGINES)("sparseHessian equals the dense Hessian's entries on random and standard functions (%s)", (engine: EngineName) => {
     for (let seed = 1; seed <= 25; seed++) {
       const n = 12;
-      const f = compile((xs) => sum(sparseGraph(seed, 5, n)(xs)), { inputs: n, engine });
+      const f = compile((xs: Var[]) => sum(sparseGraph(seed, 5, n)(xs)), { inputs: n, engine });
       const H = f.hessianSparsity();
       const x = randomVector(rng(seed), n, -2, 2);
       const s = f.sparseHessian(x);
@@ -387,7 +405,7 @@ describe("edge cases", () => {
   it.each(ENGINES)("empty rows and columns, outputs that depend on no input, a dense row (%s)", (engine: EngineName) => {
     const n = 40;
     // output 0: constant; output 1: a comparison only; output 2: dense row; the rest banded; input n−1 unused
-    const f = compile((xs) => [
+    const f = compile((xs: Var[]) => [
       7,
       xs[0]!.gt(xs[1]!),
       sum(xs.slice(0, n - 1).map((x) => square(x))),

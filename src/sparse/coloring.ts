@@ -71,37 +71,93 @@ export function columnColoring(P: SparsityPattern, T: SparsityPattern = transpos
   }
   const color = new Int32Array(cols).fill(-1);
   const forbidden = new Int32Array(cols + 1).fill(-1);
+  // Rows longer than LONG_ROW are not scanned per column (a dense row would cost n² scans): each
+  // keeps the set of its columns' colors and the smallest color it does not use yet.
+  const used = new Map<number, Set<number>>();
+  const minFree = new Int32Array(P.rows);
+  const longRows: number[] = [];
   let count = 0;
   for (const j of largestFirst(degree)) {
     const from = T.rowPtr[j]!;
     const to = T.rowPtr[j + 1]!;
     if (from === to) continue; // an empty column: never seeded
+    longRows.length = 0;
+    let c = 0;
     for (let e = from; e < to; e++) {
       const r = T.colIdx[e]!;
+      if (rowPtr[r + 1]! - rowPtr[r]! > LONG_ROW) {
+        longRows.push(r);
+        if (minFree[r]! > c) c = minFree[r]!; // every color below is taken in row r
+        continue;
+      }
       for (let q = rowPtr[r]!; q < rowPtr[r + 1]!; q++) {
-        const c = color[colIdx[q]!]!;
-        if (c >= 0) forbidden[c] = j;
+        const k = color[colIdx[q]!]!;
+        if (k >= 0) forbidden[k] = j;
       }
     }
-    let c = 0;
-    while (forbidden[c] === j) c++;
+    for (;;) {
+      if (forbidden[c] === j) {
+        c++;
+        continue;
+      }
+      let free = true;
+      for (const r of longRows) if (used.get(r)?.has(c) === true) (free = false);
+      if (free) break;
+      c++;
+    }
     color[j] = c;
     if (c + 1 > count) count = c + 1;
+    for (const r of longRows) {
+      let set = used.get(r);
+      if (set === undefined) used.set(r, (set = new Set()));
+      set.add(c);
+      while (set.has(minFree[r]!)) minFree[r]++;
+    }
   }
   return { color, count };
 }
+
+/** Rows longer than this keep their colors in a set instead of being scanned (columnColoring). */
+const LONG_ROW = 64;
 
 /** Rows colored so that no two of one color share a column (reverse mode). */
 export function rowColoring(P: SparsityPattern, T: SparsityPattern = transpose(P)): Coloring {
   return columnColoring(T, P);
 }
 
-/** A star coloring of a symmetric pattern's adjacency graph (the diagonal is ignored). */
+/**
+ * A star coloring of a symmetric pattern's adjacency graph (the diagonal is ignored). Vertex v
+ * may not take the color of: a neighbor w (proper); a vertex x two steps away through w when v
+ * already has two neighbors of w's color (a − v − w − x would be 2-colored); or such an x that
+ * has a neighbor y ≠ w of w's color (v − w − x − y). Each neighbor list keeps the neighbors that
+ * have other neighbors first, so the last test skips a hub's pendant leaves: an arrowhead costs
+ * O(n), not O(n²).
+ */
 export function starColoring(H: SparsityPattern): Coloring {
-  const { rowPtr, colIdx } = H;
   const n = H.rows;
+  // The adjacency lists without the diagonal, neighbors of degree ≥ 2 first (up to split[v]).
+  const ptr = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    let d = 0;
+    for (let e = H.rowPtr[v]!; e < H.rowPtr[v + 1]!; e++) if (H.colIdx[e] !== v) d++;
+    ptr[v + 1] = ptr[v]! + d;
+  }
+  const deg = (v: number): number => ptr[v + 1]! - ptr[v]!;
+  const adj = new Int32Array(ptr[n]!);
+  const split = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    let front = ptr[v]!;
+    let back = ptr[v + 1]! - 1;
+    for (let e = H.rowPtr[v]!; e < H.rowPtr[v + 1]!; e++) {
+      const w = H.colIdx[e]!;
+      if (w === v) continue;
+      if (deg(w) >= 2) adj[front++] = w;
+      else adj[back--] = w;
+    }
+    split[v] = front;
+  }
   const degree = new Float64Array(n);
-  for (let v = 0; v < n; v++) degree[v] = rowPtr[v + 1]! - rowPtr[v]!;
+  for (let v = 0; v < n; v++) degree[v] = deg(v);
   const color = new Int32Array(n).fill(-1);
   const forbidden = new Int32Array(n + 1).fill(-1);
   // How many colored neighbors of v have each color (valid where seen[c] = v).
@@ -109,35 +165,36 @@ export function starColoring(H: SparsityPattern): Coloring {
   const neighbors = new Int32Array(n + 1);
   let count = 0;
   for (const v of largestFirst(degree)) {
-    const from = rowPtr[v]!;
-    const to = rowPtr[v + 1]!;
-    if (from === to) continue; // no entry in row v (nor, by symmetry, in column v)
+    if (deg(v) === 0 && H.rowPtr[v] === H.rowPtr[v + 1]) continue; // no entry in row v (nor in column v)
+    const from = ptr[v]!;
+    const to = ptr[v + 1]!;
     for (let e = from; e < to; e++) {
-      const w = colIdx[e]!;
-      const cw = color[w]!;
-      if (w === v || cw < 0) continue;
+      const cw = color[adj[e]!]!;
+      if (cw < 0) continue;
       forbidden[cw] = v; // a proper coloring
       if (seen[cw] !== v) (seen[cw] = v), (neighbors[cw] = 0);
       neighbors[cw]++;
     }
     for (let e = from; e < to; e++) {
-      const w = colIdx[e]!;
+      const w = adj[e]!;
       const cw = color[w]!;
-      if (w === v || cw < 0) continue;
+      if (cw < 0) continue;
       const twice = neighbors[cw]! >= 2;
-      for (let q = rowPtr[w]!; q < rowPtr[w + 1]!; q++) {
-        const x = colIdx[q]!;
+      // Without `twice` only neighbors x of w with a neighbor other than w can matter.
+      const last = twice ? ptr[w + 1]! : split[w]!;
+      for (let q = ptr[w]!; q < last; q++) {
+        const x = adj[q]!;
         const cx = color[x]!;
-        if (x === v || x === w || cx < 0 || forbidden[cx] === v) continue;
+        if (x === v || cx < 0 || forbidden[cx] === v) continue;
         if (twice) {
           // a − v − w − x with color(a) = color(w): v must not take x's color.
           forbidden[cx] = v;
           continue;
         }
         // v − w − x − y with color(y) = color(w): v must not take x's color.
-        for (let p = rowPtr[x]!; p < rowPtr[x + 1]!; p++) {
-          const y = colIdx[p]!;
-          if (y !== w && y !== x && color[y] === cw) {
+        for (let p = ptr[x]!; p < ptr[x + 1]!; p++) {
+          const y = adj[p]!;
+          if (y !== w && color[y] === cw) {
             forbidden[cx] = v;
             break;
           }

@@ -463,6 +463,24 @@ describe("edge cases", () => {
     expectNear(dense.sparseHessian(x).data, dense.hessian(x).data);
   });
 
+  it("keeps a large index set that several nodes share intact (no in-place union while shared)", () => {
+    const n = 500;
+    const f = compile((xs: Var[]) => {
+      const s = sum(xs.slice(0, 300)); // a big set, then used by three nodes
+      const t = sum(xs.slice(200).reverse()); // built from the back: sorted merges, then a bit set
+      return [s.mul(2), s.add(xs[499]!), s, t, t.add(s), xs[7]!.add(t)];
+    }, { inputs: n });
+    const P = f.jacobianSparsity();
+    const row = (r: number): number[] => Array.from(P.colIdx.subarray(P.rowPtr[r]!, P.rowPtr[r + 1]!));
+    const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+    expect(row(0)).toEqual(range(0, 300));
+    expect(row(1)).toEqual([...range(0, 300), 499]);
+    expect(row(2)).toEqual(range(0, 300));
+    expect(row(3)).toEqual(range(200, 500));
+    expect(row(4)).toEqual(range(0, 500));
+    expect(row(5)).toEqual([7, ...range(200, 500)]);
+  });
+
   it("validates its arguments like jacobian() and hessian()", () => {
     const f = compile((x, y) => [x.mul(y), x]);
     expect(() => f.sparseJacobian([1, 2], { mdoe: "forward" } as never)).toThrow(/unknown option "mdoe" \(did you mean "mode"\?\)/);

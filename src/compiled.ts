@@ -11,6 +11,8 @@ import { describe } from "./var.js";
 import { WorkerPool } from "./batch/pool.js";
 import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
+import * as sparse from "./sparse/compressed.js";
+import type { SparsityPattern } from "./sparse/pattern.js";
 
 /** A dense matrix, row-major: entry (r, c) is data[r·cols + c]. */
 export interface Matrix {
@@ -36,6 +38,42 @@ export interface JacobianOptions {
   mode?: "auto" | "forward" | "reverse";
   /** The data vector: required for a function with data inputs, refused otherwise. */
   data?: ArrayLike<number>;
+}
+
+/** Options of sparseJacobian(x, options). */
+export interface SparseJacobianOptions {
+  /** "auto" (default) picks by the color counts (chooseMode): forward colors against reverse colors. */
+  mode?: "auto" | "forward" | "reverse";
+  /** The data vector: required for a function with data inputs, refused otherwise. */
+  data?: ArrayLike<number>;
+}
+
+/** Options of sparseHessian(x, options). */
+export interface SparseHessianOptions {
+  /** The data vector: required for a function with data inputs, refused otherwise. */
+  data?: ArrayLike<number>;
+}
+
+/** A sparse Jacobian's nonzeros, in the order of jacobianSparsity(). */
+export interface SparseJacobian {
+  /** The nonzeros: data[k] is the entry at row r, column jacobianSparsity().colIdx[k], for rowPtr[r] ≤ k < rowPtr[r + 1]. */
+  data: Float64Array;
+  /** The output values at x. */
+  value: Float64Array;
+  /** The mode that computed it: "forward" (one tangent per column color) or "reverse" (one cotangent per row color). */
+  mode: JacobianMode;
+  /** The number of colors: seeded directions, carried up to 8 per sweep. */
+  colors: number;
+}
+
+/** A sparse Hessian's nonzeros, in the order of hessianSparsity(). */
+export interface SparseHessian {
+  /** The nonzeros, both triangles: data[k] is the entry at row r, column hessianSparsity().colIdx[k]. */
+  data: Float64Array;
+  /** The function's value at x. */
+  value: number;
+  /** The number of colors of the star coloring: Hessian-vector products, up to 8 per sweep. */
+  colors: number;
 }
 
 const NO_DATA = new Float64Array(0);
@@ -226,10 +264,7 @@ export class Compiled {
   jacobian(x: ArrayLike<number>, options: JacobianOptions = {}): Jacobian {
     const engine = this.live("jacobian");
     checkOptionKeys(options, ["mode", "data"], "jacobian(x, options)");
-    const mode = options.mode === undefined ? "auto" : options.mode;
-    if (mode !== "auto" && mode !== "forward" && mode !== "reverse") {
-      throw new Error(`tapegrad: jacobian(): mode must be "auto", "forward" or "reverse", got ${JSON.stringify(mode)}`);
-    }
+    const mode = checkMode(options.mode, "jacobian");
     checkDense(
       this.outputs, this.inputs, "jacobian(x): the m × n Jacobian",
       "take it in parts with vjpMany or jvpMany, or use jvp/vjp products without forming it",
@@ -284,6 +319,59 @@ export class Compiled {
     const H = new Float64Array(this.inputs * this.inputs);
     const value = sweeps.hessian(engine, this.inputs, x, point, H);
     return { data: H, rows: this.inputs, cols: this.inputs, value };
+  }
+
+  /**
+   * The structural nonzeros of the m×n Jacobian, as CSR (rows = outputs, cols = inputs): entry
+   * (r, c) can be nonzero at some point. Computed once from the tape (one forward pass of index
+   * sets) and cached; each call returns a new copy. `select` depends on both branches, comparisons
+   * and floor/ceil/round/trunc/sign on nothing, relu/abs/min/max on every operand.
+   */
+  jacobianSparsity(): SparsityPattern {
+    this.live("jacobianSparsity");
+    return sparse.copyPattern(sparse.jacobianPattern(ownTapes.get(this)!));
+  }
+
+  /**
+   * The structural nonzeros of the n×n Hessian, as CSR, both triangles: for a function with
+   * several outputs, the union over them (the pattern of any weighted sum). Computed once (a
+   * reverse pass, then a forward pass of index sets) and cached; each call returns a new copy.
+   */
+  hessianSparsity(): SparsityPattern {
+    this.live("hessianSparsity");
+    return sparse.copyPattern(sparse.hessianPattern(ownTapes.get(this)!));
+  }
+
+  /**
+   * The Jacobian's nonzeros at x, in the order of jacobianSparsity(): one seeded tangent per
+   * column color (forward) or cotangent per row color (reverse), up to 8 per sweep, each entry
+   * read directly. Pattern and colorings are computed on the first call and cached.
+   */
+  sparseJacobian(x: ArrayLike<number>, options: SparseJacobianOptions = {}): SparseJacobian {
+    const engine = this.live("sparseJacobian");
+    checkOptionKeys(options, ["mode", "data"], "sparseJacobian(x, options)");
+    const mode = checkMode(options.mode, "sparseJacobian");
+    checkNumbers(x, this.inputs, "sparseJacobian(x): x");
+    const point = this.dataArg(options.data, "sparseJacobian");
+    const value = new Float64Array(this.outputs);
+    const result = sparse.sparseJacobian(engine, ownTapes.get(this)!, x, point, mode, value);
+    return { data: result.data, value, mode: result.mode, colors: result.colors };
+  }
+
+  /**
+   * The Hessian's nonzeros at x of a scalar function, in the order of hessianSparsity(): one
+   * Hessian-vector product per color of a star coloring, up to 8 per sweep, each entry read
+   * directly (H_ij and H_ji from the same number: exactly symmetric). Pattern and coloring are
+   * computed on the first call and cached.
+   */
+  sparseHessian(x: ArrayLike<number>, options: SparseHessianOptions = {}): SparseHessian {
+    const engine = this.live("sparseHessian");
+    checkOptionKeys(options, ["data"], "sparseHessian(x, options)");
+    this.scalarOnly("sparseHessian(x)");
+    checkNumbers(x, this.inputs, "sparseHessian(x): x");
+    const point = this.dataArg(options.data, "sparseHessian");
+    const result = sparse.sparseHessian(engine, ownTapes.get(this)!, x, point);
+    return { data: result.data, value: result.value, colors: result.colors };
   }
 
   /**
@@ -438,6 +526,15 @@ export class Compiled {
 
 const MANY_INSTEAD = "pass the directions in smaller groups (fewer per call)";
 const BATCH_INSTEAD = "split the dataset into smaller batches, or use meanGrad for the mean gradient";
+
+/** The mode option of jacobian() and sparseJacobian(): "auto" when left out. */
+function checkMode(mode: unknown, method: string): "auto" | JacobianMode {
+  if (mode === undefined) return "auto";
+  if (mode !== "auto" && mode !== "forward" && mode !== "reverse") {
+    throw new Error(`tapegrad: ${method}(): mode must be "auto", "forward" or "reverse", got ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
 
 /** Throws unless k is a non-negative integer count. */
 function checkCount(k: unknown, what: string): asserts k is number {

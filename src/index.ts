@@ -3,7 +3,11 @@
  * mode (jvp), reverse mode (grad, vjp) — float64 end to end.
  */
 export { compile, type CompileOptions, type VectorCompileOptions, type Output } from "./compile.js";
-export { Compiled, type Jacobian, type JacobianOptions, type Matrix } from "./compiled.js";
+export {
+  Compiled, type Jacobian, type JacobianOptions, type Matrix,
+  type SparseJacobian, type SparseJacobianOptions, type SparseHessian, type SparseHessianOptions,
+} from "./compiled.js";
+export type { SparsityPattern } from "./sparse/pattern.js";
 export { chooseMode, REVERSE_COST, type JacobianMode } from "./mode.js";
 export type { EngineName } from "./engine/engine.js";
 export { Var, type Operand } from "./var.js";

@@ -244,8 +244,8 @@ describe("sparsity patterns", () => {
     };
     // select: both branches, not the condition
     expect(pattern(compile((x, y, z, w) => select(x.gt(y), x.mul(z), w)))).toEqual([[0, 2, 3]]);
-    // comparisons and floor/round/sign: no dependence
-    expect(pattern(compile((x, y) => [x.gt(y), floor(x), x.lt(y).mul(y)]))).toEqual([[], [], [1]]);
+    // comparisons: no dependence; floor/round/sign: their operand (derivative 0, NaN at NaN)
+    expect(pattern(compile((x, y) => [x.gt(y), floor(x), x.lt(y).mul(y)]))).toEqual([[], [0], [1]]);
     // relu, abs, min, max: every operand, wherever the point is
     const p = compile((x, y, z) => [relu(x), min(x, y), max(y, z).add(abs(z))]);
     expect(pattern(p)).toEqual([[0], [0, 1], [1, 2]]);
@@ -255,6 +255,30 @@ describe("sparsity patterns", () => {
     expect([...keys(h.hessianSparsity())].sort()).toEqual(["0,1", "1,0", "2,2"]);
     const hx = [1, 2, -3];
     expect(h.sparseHessian(hx).data).toEqual(new Float64Array([1, 1, 0]));
+  });
+});
+
+describe("a NaN derivative stays in its entry", () => {
+  // floor(log(x1)) at x1 = −1: floor's derivative is NaN there (NaN in, NaN out). With floor counted
+  // as depending on nothing, the NaN lay outside the pattern and the compressed sweeps added it into
+  // other entries: a forward sparseJacobian gave NaN for ∂out0/∂x0 = 1, a reverse one for ∂out1/∂x1 = 1.
+  it.each(["wasm", "js"] as const)("sparseJacobian equals the dense Jacobian at a NaN point (%s engine)", (engine) => {
+    const f = compile((x0, x1) => [x0.add(floor(log(x1))), x1], { engine });
+    const x = [2, -1];
+    for (const mode of ["forward", "reverse"] as const) {
+      const dense = f.jacobian(x, { mode });
+      const sparse = f.sparseJacobian(x, { mode });
+      const P = f.jacobianSparsity();
+      for (let r = 0; r < P.rows; r++) {
+        for (let k = P.rowPtr[r]!; k < P.rowPtr[r + 1]!; k++) {
+          expect(sparse.data[k], `${mode} (${r}, ${P.colIdx[k]})`).toBe(dense.data[r * dense.cols + P.colIdx[k]!]);
+        }
+      }
+      // and every entry outside the pattern is exactly 0 in the dense Jacobian
+      const inside = new Set<number>();
+      for (let r = 0; r < P.rows; r++) for (let k = P.rowPtr[r]!; k < P.rowPtr[r + 1]!; k++) inside.add(r * P.cols + P.colIdx[k]!);
+      dense.data.forEach((v, i) => { if (!inside.has(i)) expect(v).toBe(0); });
+    }
   });
 });
 
@@ -411,7 +435,7 @@ describe("edge cases", () => {
       sum(xs.slice(0, n - 1).map((x) => square(x))),
       ...banded(xs.slice(0, n - 1)),
     ], { inputs: n, engine });
-    const constant = compile((x, y) => [x.gt(y), floor(x)], { engine });
+    const constant = compile((x, y) => [x.gt(y), y.lt(x).add(1)], { engine }); // comparisons: no dependence
     const P = f.jacobianSparsity();
     checkWellFormed(P);
     expect(P.rowPtr[2]).toBe(0);

@@ -12,9 +12,10 @@
  * adjoint(v)·∇²v in terms of the operands' gradients is why this is a superset.
  *
  * The rules, read from the op table so a new op needs nothing here:
- * - an operand counts when its partial is not identically 0: comparisons (lt, …, eq) and the
- *   piecewise-constant ops (sign, floor, ceil, round, trunc: derivative 0 everywhere) depend on
- *   nothing; `select` depends on both branches and not on its condition;
+ * - an operand counts when its partial is not the table's zero rule: comparisons (lt, …, eq)
+ *   depend on nothing; the piecewise-constant ops (sign, floor, ceil, round, trunc) on their
+ *   operand — their derivative is 0 but NaN at a NaN operand, which must stay inside the pattern;
+ *   `select` depends on both branches and not on its condition;
  * - the piecewise ops relu, abs, min, max depend on every operand (both of min/max), whichever
  *   one they choose at a point, and have no second-order term;
  * - a second-order term counts when its rule is not the table's zero rule.
@@ -65,8 +66,10 @@ const SECOND_BB = new Uint8Array(256);
 for (const rule of OPS) {
   const c = rule.code;
   if (rule.kind === "unary" || rule.kind === "binary") {
-    DEP_A[c] = rule.da !== ZERO_RULE && rule.textDa !== "0" ? 1 : 0;
-    DEP_B[c] = rule.kind === "binary" && rule.db !== ZERO_RULE && rule.textDb !== "0" ? 1 : 0;
+    // Not the formula: sign, floor, … have derivative 0 but NaN at a NaN operand (NaN in, NaN out),
+    // and a NaN outside the pattern would be added into another entry of a compressed result.
+    DEP_A[c] = rule.da !== ZERO_RULE ? 1 : 0;
+    DEP_B[c] = rule.kind === "binary" && rule.db !== ZERO_RULE ? 1 : 0;
     KIND[c] = rule.kind === "unary" ? (DEP_A[c] ? UNARY : NONE) : BINARY;
     SECOND_AA[c] = rule.daa !== ZERO_RULE ? 1 : 0;
     SECOND_AB[c] = rule.kind === "binary" && rule.dab !== ZERO_RULE ? 1 : 0;

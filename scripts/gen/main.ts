@@ -3,7 +3,6 @@
  * and the templates in scripts/gen/sweeps/, one file per sweep) and src/generated/ (the free
  * functions and Var methods, api.ts). Run by scripts/build-wasm.mjs before asc (`npm run
  * build:wasm`, which every npm script that needs it runs first); the output is not checked in.
- * `--check` exits non-zero if it is stale.
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -47,17 +46,10 @@ export function generatedFiles(): Record<string, string> {
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const check = process.argv.includes("--check");
-  let stale = 0;
+  // Only files whose text changed are written, so asc's source hash (build-wasm.mjs) stays put.
   for (const [name, text] of Object.entries(generatedFiles())) {
     const file = join(root, name);
     mkdirSync(dirname(file), { recursive: true });
-    if (existsSync(file) && readFileSync(file, "utf8") === text) continue;
-    stale++;
-    if (!check) writeFileSync(file, text);
-  }
-  if (check && stale > 0) {
-    console.error(`${stale} generated file(s) out of date; run npm run build:wasm`);
-    process.exit(1);
+    if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { OP } from "./ops.js";
 import type { Tape } from "./tape.js";
+import type { ArrayNode } from "./array/node.js";
 
 /** The largest tape tapegrad records: its working memory must fit in 4 GiB of wasm32 memory. */
 export const MAX_NODES = 1 << 27;
@@ -30,6 +31,8 @@ export class Trace {
   /** Constant value → its node. Map keys use SameValueZero, so −0 gets its own slot. */
   private readonly constantNodes = new Map<number, number>();
   private negativeZeroNode = -1;
+  /** The array nodes recorded so far (array/node.ts); reference −1 − i is arrays[i]. */
+  readonly arrays: ArrayNode[] = [];
   /** Node of each integer constant 0 … 255, or −1. */
   private readonly smallConstants = new Int32Array(256).fill(-1);
 
@@ -53,6 +56,12 @@ export class Trace {
     this.b[i] = b;
     this.size = i + 1;
     return i;
+  }
+
+  /** Appends an array node (anchored after the scalar nodes so far) and returns its reference. */
+  pushArray(node: Omit<ArrayNode, "anchor">): number {
+    this.arrays.push({ ...node, anchor: this.size });
+    return -this.arrays.length;
   }
 
   /** The node holding the number x, created on first use. */
@@ -96,6 +105,11 @@ export class Trace {
     this.op = op;
     this.a = a;
     this.b = b;
+  }
+
+  /** The scalar recording as it stands, for building an array program (array/program.ts). */
+  scalars(): { op: Uint8Array; a: Int32Array; b: Int32Array; constants: readonly number[]; size: number } {
+    return { op: this.op, a: this.a, b: this.b, constants: this.constants, size: this.size };
   }
 
   /** Freezes the recording into a tape, trimmed to size. */

@@ -1,0 +1,114 @@
+/**
+ * matmul's forward and reverse rules as matrix products, for any batching of its operands
+ * (storage.ts: a batched [r, k] value is stored as r·k rows of B points). Each executor supplies
+ * `gemm` — C (+)= op(A)·op(B) on row-major blocks of its buffers — so the JS reference and the
+ * WebAssembly kernel run the same products in the same order. The reverse rule is two products,
+ * Ā += Ḡ·Bᵀ and B̄ += Aᵀ·Ḡ; a parameter matrix against a batch gets its adjoint summed over the
+ * points by the product itself.
+ */
+
+/** C[M×N] = (acc ? C : 0) + op(A)·op(B); A, B, C are (buffer, element offset) with row strides. */
+export type Gemm<Buf> = (
+  M: number, N: number, K: number,
+  A: Buf, a: number, lda: number, transA: boolean,
+  B: Buf, b: number, ldb: number, transB: boolean,
+  C: Buf, c: number, ldc: number, acc: boolean,
+) => void;
+
+export interface MatmulOperands<Buf> {
+  /** Dimensions: A [r, k], B [k, c]. */
+  r: number; k: number; c: number;
+  /** Points of the batch, and which operands are batched (the product is batched if either is). */
+  points: number; aBatched: boolean; bBatched: boolean;
+  /** Element offsets of A, B, C in the value buffer and of their adjoints in the adjoint buffer. */
+  a: number; b: number; out: number;
+  val: Buf; adj: Buf;
+}
+
+/** Both operands batched: one small product per point, elements strided by B (rare; plain loops). */
+function perPoint(o: MatmulOperands<Float64Array>, reverse: boolean, needA: boolean, needB: boolean): void {
+  const { r, k, c, points: P, a, b, out, val, adj } = o;
+  for (let l = 0; l < P; l++) {
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < c; j++) {
+        const ci = out + (i * c + j) * P + l;
+        if (!reverse) {
+          let s = 0;
+          for (let m = 0; m < k; m++) s += val[a + (i * k + m) * P + l]! * val[b + (m * c + j) * P + l]!;
+          val[ci] = s;
+        } else {
+          const g = adj[ci]!;
+          for (let m = 0; m < k; m++) {
+            if (needA) adj[a + (i * k + m) * P + l] += g * val[b + (m * c + j) * P + l]!;
+            if (needB) adj[b + (m * c + j) * P + l] += g * val[a + (i * k + m) * P + l]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The forward products: C = A·B. `strided` gets the case of two batched operands (Float64Array buffers). */
+export function matmulForward<Buf>(o: MatmulOperands<Buf>, gemm: Gemm<Buf>, strided: (o: MatmulOperands<Buf>) => void): void {
+  const { r, k, c, points: P, a, b, out, val } = o;
+  const aB = o.aBatched && P > 1;
+  const bB = o.bBatched && P > 1;
+  if (!aB && !bB) gemm(r, c, k, val, a, k, false, val, b, c, false, val, out, c, false);
+  else if (!aB) gemm(r, c * P, k, val, a, k, false, val, b, c * P, false, val, out, c * P, false);
+  else if (!bB) {
+    // Row i of the product for every point: C[i] (c × P) = Bᵀ · A[i] (k × P).
+    for (let i = 0; i < r; i++) gemm(c, P, k, val, b, c, true, val, a + i * k * P, P, false, val, out + i * c * P, P, false);
+  } else strided(o);
+}
+
+/** The reverse products: Ā += Ḡ·Bᵀ (when needA), B̄ += Aᵀ·Ḡ (when needB). */
+export function matmulReverse<Buf>(
+  o: MatmulOperands<Buf>, needA: boolean, needB: boolean, gemm: Gemm<Buf>, strided: (o: MatmulOperands<Buf>, needA: boolean, needB: boolean) => void,
+): void {
+  const { r, k, c, points: P, a, b, out, val, adj } = o;
+  const aB = o.aBatched && P > 1;
+  const bB = o.bBatched && P > 1;
+  if (!aB && !bB) {
+    if (needA) gemm(r, k, c, adj, out, c, false, val, b, c, true, adj, a, k, true);
+    if (needB) gemm(k, c, r, val, a, k, true, adj, out, c, false, adj, b, c, true);
+  } else if (!aB) {
+    const w = c * P;
+    if (needA) gemm(r, k, w, adj, out, w, false, val, b, w, true, adj, a, k, true);
+    if (needB) gemm(k, w, r, val, a, k, true, adj, out, w, false, adj, b, w, true);
+  } else if (!bB) {
+    for (let i = 0; i < r; i++) {
+      const ai = a + i * k * P;
+      const gi = out + i * c * P;
+      if (needA) gemm(k, P, c, val, b, c, false, adj, gi, P, false, adj, ai, P, true);
+      if (needB) gemm(k, c, P, val, ai, P, false, adj, gi, P, true, adj, b, c, true);
+    }
+  } else strided(o, needA, needB);
+}
+
+/** The strided case on Float64Array buffers (both engines: the wasm engine passes views of its memory). */
+export const stridedForward = (o: MatmulOperands<Float64Array>): void => perPoint(o, false, false, false);
+export const stridedReverse = (o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): void => perPoint(o, true, needA, needB);
+
+/**
+ * The reference product, summing k = 0 … K−1 for each output from 0 (then adding C when acc):
+ * the order the WebAssembly kernel keeps, so both engines give the same bits.
+ */
+export function gemmJs(
+  M: number, N: number, K: number,
+  A: Float64Array, a: number, lda: number, transA: boolean,
+  B: Float64Array, b: number, ldb: number, transB: boolean,
+  C: Float64Array, c: number, ldc: number, acc: boolean,
+): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let m = 0; m < K; m++) {
+        const x = transA ? A[a + m * lda + i]! : A[a + i * lda + m]!;
+        const y = transB ? B[b + j * ldb + m]! : B[b + m * ldb + j]!;
+        s += x * y;
+      }
+      const at = c + i * ldc + j;
+      C[at] = acc ? C[at]! + s : s;
+    }
+  }
+}

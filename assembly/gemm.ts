@@ -60,8 +60,12 @@ export function gemm(
   }
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    // Equal slices of at most KC (784 = 4 × 196, not 3 × 256 + 16): a thin last slice would cost a
+    // whole pass over C for little work.
+    const slices = (K + KC - 1) / KC;
+    const kStep = (K + slices - 1) / slices;
+    for (let pc = 0; pc < K; pc += kStep) {
+      const kc = min(kStep, K - pc);
       packB(kc, nc, B, ldb, transB, pc, jc);
       const load = accumulate || pc > 0; // later slices add to the partial sums in C
       for (let ic = 0; ic < M; ic += MC) {

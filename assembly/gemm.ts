@@ -58,12 +58,30 @@ export function gemm(
     gemv(N, K, B, ldb, !transB, A, xStep, C, 1, accumulate);
     return;
   }
+  // Few columns (the 128×10 output layer): compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead when its tiles pad
+  // fewer outputs (10×128: 1,280, against 2,048 for 128×10). Same products, same k order.
+  if (padded(N, MR) * padded(M, NR) < padded(M, MR) * padded(N, NR)) {
+    blocked(N, M, K, B, ldb, !transB, A, lda, !transA, C, 1, ldc, accumulate);
+  } else {
+    blocked(M, N, K, A, lda, transA, B, ldb, transB, C, ldc, 1, accumulate);
+  }
+}
+
+function padded(n: i32, to: i32): i32 {
+  return (n + to - 1) / to * to;
+}
+
+/** The packed, blocked product; C[i][j] is at C + (i·cRow + j·cCol)·8. */
+function blocked(
+  M: i32, N: i32, K: i32, A: usize, lda: i32, transA: bool, B: usize, ldb: i32, transB: bool,
+  C: usize, cRow: i32, cCol: i32, accumulate: bool,
+): void {
+  // Equal slices of at most KC (784 = 4 × 196, not 3 × 256 + 16): a thin last slice would cost a
+  // whole pass over C for little work.
+  const slices = (K + KC - 1) / KC;
+  const kStep = (K + slices - 1) / slices;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
-    // Equal slices of at most KC (784 = 4 × 196, not 3 × 256 + 16): a thin last slice would cost a
-    // whole pass over C for little work.
-    const slices = (K + KC - 1) / KC;
-    const kStep = (K + slices - 1) / slices;
     for (let pc = 0; pc < K; pc += kStep) {
       const kc = min(kStep, K - pc);
       packB(kc, nc, B, ldb, transB, pc, jc);
@@ -71,7 +89,7 @@ export function gemm(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(mc, kc, A, lda, transA, ic, pc);
-        macroKernel(mc, nc, kc, C + ((<usize>ic * ldc + jc) << 3), ldc, load);
+        macroKernel(mc, nc, kc, C + ((<usize>ic * cRow + <usize>jc * cCol) << 3), cRow, cCol, load);
       }
     }
   }
@@ -280,32 +298,37 @@ function interleave2(r0: usize, r1: usize, kc: i32, dst: usize, step: usize): vo
   if (k < kc) v128.store(dst, f64x2.replace_lane(f64x2.splat(load<f64>(r0)), 1, load<f64>(r1)));
 }
 
-/** C[mc×nc] (+)= packed A block · packed B block; edge tiles go through TILE. */
-function macroKernel(mc: i32, nc: i32, kc: i32, C: usize, ldc: i32, load: bool): void {
-  const rowBytes = <usize>ldc << 3;
+/** C[mc×nc] (+)= packed A block · packed B block. Edge tiles, and every tile of a C whose columns
+ *  are not adjacent (cCol ≠ 1, the transposed route), go through TILE. */
+function macroKernel(mc: i32, nc: i32, kc: i32, C: usize, cRow: i32, cCol: i32, load: bool): void {
+  const rowBytes = <usize>cRow << 3;
+  const colBytes = <usize>cCol << 3;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const pb = PACK_B + ((<usize>jr * kc) << 3);
     for (let ir = 0; ir < mc; ir += MR) {
       const rows = min(MR, mc - ir);
       const pa = PACK_A + ((<usize>ir * kc) << 3);
-      const c = C + <usize>ir * rowBytes + (<usize>jr << 3);
-      if (rows == MR && cols == NR) {
+      const c = C + <usize>ir * rowBytes + <usize>jr * colBytes;
+      if (rows == MR && cols == NR && cCol == 1) {
         microKernel(kc, pa, pb, c, rowBytes, load);
       } else {
-        copyTile(rows, cols, c, rowBytes, TILE, NR << 3, load);
+        copyTile(rows, cols, c, rowBytes, colBytes, TILE, NR << 3, 8, load);
         microKernel(kc, pa, pb, TILE, NR << 3, true);
-        copyTile(rows, cols, TILE, NR << 3, c, rowBytes, true);
+        copyTile(rows, cols, TILE, NR << 3, 8, c, rowBytes, colBytes, true);
       }
     }
   }
 }
 
-/** The rows×cols corner of a tile from src to dst, or zeros when !copy. */
-function copyTile(rows: i32, cols: i32, src: usize, srcRow: usize, dst: usize, dstRow: usize, copy: bool): void {
+/** The rows×cols corner of a tile from src to dst (strides in bytes), or zeros when !copy. */
+function copyTile(
+  rows: i32, cols: i32, src: usize, srcRow: usize, srcCol: usize, dst: usize, dstRow: usize, dstCol: usize, copy: bool,
+): void {
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      store<f64>(dst + <usize>r * dstRow + (<usize>c << 3), copy ? load<f64>(src + <usize>r * srcRow + (<usize>c << 3)) : 0);
+      const value = copy ? load<f64>(src + <usize>r * srcRow + <usize>c * srcCol) : 0;
+      store<f64>(dst + <usize>r * dstRow + <usize>c * dstCol, value);
     }
   }
 }

@@ -18,11 +18,14 @@ const SHAPES: Shape[] = [
   { name: "(128×256)·(784×256)ᵀ", M: 128, N: 784, K: 256, transA: false, transB: true },
   { name: "(128×784)ᵀ·(128×256)", M: 784, N: 256, K: 128, transA: true, transB: false },
   { name: "(10×128)·(128×256)", M: 10, N: 256, K: 128, transA: false, transB: false },
-  { name: "(128×10)ᵀ·(128×256)", M: 10, N: 256, K: 128, transA: true, transB: false },
+  { name: "(10×256)·(128×256)ᵀ", M: 10, N: 128, K: 256, transA: false, transB: true },
+  { name: "(10×128)ᵀ·(10×256)", M: 128, N: 256, K: 10, transA: true, transB: false },
+  { name: "(128×256)·(256×10)", M: 128, N: 10, K: 256, transA: false, transB: false },
   { name: "(16×2)·(2×1024)", M: 16, N: 1024, K: 2, transA: false, transB: false },
   { name: "(16×16)·(16×1024)", M: 16, N: 1024, K: 16, transA: false, transB: false },
   { name: "(128×784)·(784) mat-vec", M: 128, N: 1, K: 784, transA: false, transB: false },
   { name: "(784×128)ᵀ·(784) mat-vec", M: 128, N: 1, K: 784, transA: true, transB: false },
+  { name: "(128)·(128×256) vec-mat", M: 1, N: 256, K: 128, transA: false, transB: false },
 ];
 const REPS = Number(process.env.REPS ?? 7);
 const MIN_MS = 30;
@@ -137,11 +140,11 @@ async function ceiling(): Promise<number> {
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(" ");
 console.log(`${os.cpus()[0]?.model.trim()}, ${os.cpus().length} cores, Node ${process.version}; load ${load()}; ${REPS} repetitions, medians`);
 console.log(`ceiling: the 2×8 f64x2 inner loop on L1-resident operands: ${(await ceiling()).toFixed(2)} GFLOP/s\n`);
-console.log(`${"shape".padEnd(28)}${"wasm".padStart(8)}${"JS ikj".padStart(8)}${"ratio".padStart(8)}  bits`);
+console.log(`${"shape".padEnd(30)}${"wasm".padStart(8)}${"JS ikj".padStart(8)}${"ratio".padStart(8)}  bits`);
 for (const s of SHAPES) {
   const r = benchShape(s);
   console.log(
-    `${s.name.padEnd(28)}${r.wasm.toFixed(2).padStart(8)}${r.js.toFixed(2).padStart(8)}${(r.wasm / r.js).toFixed(1).padStart(7)}×  ${r.same ? "identical" : "DIFFER"}`,
+    `${s.name.padEnd(30)}${r.wasm.toFixed(2).padStart(8)}${r.js.toFixed(2).padStart(8)}${(r.wasm / r.js).toFixed(1).padStart(7)}×  ${r.same ? "identical" : "DIFFER"}`,
   );
 }
 console.log(`\nGFLOP/s = 2·M·N·K / time; load at the end ${load()}`);

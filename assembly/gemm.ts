@@ -71,8 +71,9 @@ export function gemm(
   }
 }
 
-function padded(n: i32, to: i32): i32 {
-  return (n + to - 1) / to * to;
+/** n rounded up to a multiple of `to`, as i64 so that products of two do not overflow. */
+function padded(n: i32, to: i32): i64 {
+  return <i64>((n + to - 1) / to) * to;
 }
 
 /** The packed, blocked product; C[i][j] is at C + (i·cRow + j·cCol)·8. */

@@ -15,6 +15,8 @@
 // the same bits (a loop starting from c = a₀b₀ differs only in giving −0 where this gives +0).
 // The order costs nothing in the blocked path, whose parallelism is across outputs; on the
 // matrix-vector path, summing even and odd k apart (no shuffles) would be ~8 % faster.
+// Plain simd128: relaxed-simd's fused f64x2.relaxed_madd needs --experimental-wasm-relaxed-simd
+// on Node 20 (V8 11.3), and its rounding would differ from the JS loop's anyway.
 //
 // Scratch: the packed panels live in static memory below __heap_base (so the TypeScript heap,
 // which starts at heapBase(), never overlaps them); zero-filled, so they cost no bytes in the

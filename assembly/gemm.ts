@@ -6,7 +6,7 @@
 // makes both operands' inner loops unit-stride whatever the transposes and strides, and pads the
 // edges with zeros so the micro-kernel always runs full tiles. A product with few columns is
 // computed as Cᵀ = op(B)ᵀ·op(A)ᵀ when that pads less. A vector operand (N = 1 or M = 1) skips
-// all that: an unpacked matrix–vector loop over 8 outputs at a time (gemv).
+// all that: an unpacked matrix–vector loop over 8 or 16 outputs at a time (gemv).
 //
 // Summation order, on every path: each output is summed in k = 0, 1, …, K−1, one product at a
 // time, starting from C (accumulate) or from +0:  c = ((c + a₀b₀) + a₁b₁) + …  (each product
@@ -108,6 +108,9 @@ function gemv(
   m: i32, K: i32, W: usize, ldw: i32, transW: bool, x: usize, xStep: i32, y: usize, yStep: i32, accumulate: bool,
 ): void {
   let i = 0;
+  // W's rows hold the outputs side by side: 16 at a time (8 accumulators, 12 % faster than 8).
+  // For W·x the 8-row form with shuffles is the fastest: 16 rows spill and lose 20 %.
+  if (transW) for (; i + 16 <= m; i += 16) gemvColumns16(K, W + (<usize>i << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
   if (transW) for (; i + 8 <= m; i += 8) gemvColumns8(K, W + (<usize>i << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
   else for (; i + 8 <= m; i += 8) gemvRows8(K, W + ((<usize>i * ldw) << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
   // The last m mod 8 rows one at a time: op(W)[i][k] is at i·rowStep + k·kStep.
@@ -142,7 +145,35 @@ function storePair(y: usize, yBytes: usize, v: v128): void {
   store<f64>(y + yBytes, f64x2.extract_lane(v, 1));
 }
 
-/** 8 rows of y += Wᵀ·x where W is K×m: the 8 values of one k are adjacent in W's row k. */
+/** 16 rows of y += Wᵀ·x where W is K×m: the 16 values of one k are adjacent in W's row k. */
+function gemvColumns16(K: i32, W: usize, ldw: i32, x: usize, xStep: i32, y: usize, yStep: i32, accumulate: bool): void {
+  const yBytes = <usize>yStep << 3;
+  let y0 = loadPair(y, yBytes, accumulate), y1 = loadPair(y + 2 * yBytes, yBytes, accumulate);
+  let y2 = loadPair(y + 4 * yBytes, yBytes, accumulate), y3 = loadPair(y + 6 * yBytes, yBytes, accumulate);
+  let y4 = loadPair(y + 8 * yBytes, yBytes, accumulate), y5 = loadPair(y + 10 * yBytes, yBytes, accumulate);
+  let y6 = loadPair(y + 12 * yBytes, yBytes, accumulate), y7 = loadPair(y + 14 * yBytes, yBytes, accumulate);
+  const wStep = <usize>ldw << 3;
+  const xBytes = <usize>xStep << 3;
+  for (let k = 0; k < K; k++) {
+    const xk = v128.load64_splat(x);
+    y0 = f64x2.add(y0, f64x2.mul(v128.load(W), xk));
+    y1 = f64x2.add(y1, f64x2.mul(v128.load(W, 16), xk));
+    y2 = f64x2.add(y2, f64x2.mul(v128.load(W, 32), xk));
+    y3 = f64x2.add(y3, f64x2.mul(v128.load(W, 48), xk));
+    y4 = f64x2.add(y4, f64x2.mul(v128.load(W, 64), xk));
+    y5 = f64x2.add(y5, f64x2.mul(v128.load(W, 80), xk));
+    y6 = f64x2.add(y6, f64x2.mul(v128.load(W, 96), xk));
+    y7 = f64x2.add(y7, f64x2.mul(v128.load(W, 112), xk));
+    W += wStep;
+    x += xBytes;
+  }
+  storePair(y, yBytes, y0); storePair(y + 2 * yBytes, yBytes, y1);
+  storePair(y + 4 * yBytes, yBytes, y2); storePair(y + 6 * yBytes, yBytes, y3);
+  storePair(y + 8 * yBytes, yBytes, y4); storePair(y + 10 * yBytes, yBytes, y5);
+  storePair(y + 12 * yBytes, yBytes, y6); storePair(y + 14 * yBytes, yBytes, y7);
+}
+
+/** 8 rows of y += Wᵀ·x where W is K×m: the tail of gemvColumns16. */
 function gemvColumns8(K: i32, W: usize, ldw: i32, x: usize, xStep: i32, y: usize, yStep: i32, accumulate: bool): void {
   const yBytes = <usize>yStep << 3;
   let y0 = loadPair(y, yBytes, accumulate), y1 = loadPair(y + 2 * yBytes, yBytes, accumulate);

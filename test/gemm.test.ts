@@ -115,8 +115,8 @@ describe("gemm (wasm) equals the k-ordered JS triple loop bit for bit", () => {
     const dims = [
       [1, 1, 1], [1, 7, 1], [7, 1, 1], [1, 1, 9], [1, 33, 17], [33, 1, 17], [5, 5, 1], [3, 5, 2],
       [4, 4, 4], [5, 3, 8], [8, 8, 8], [9, 9, 9], [2, 70, 3], [70, 2, 3], [16, 1024, 2],
-      // vectors take the unpacked matrix–vector path: 8-row blocks, then single rows; odd and even K
-      [128, 1, 100], [70, 1, 33], [1, 70, 33], [17, 1, 5], [1, 17, 6], [9, 1, 1], [1, 9, 1], [8, 1, 2], [1, 16, 3],
+      // vectors take the unpacked matrix–vector path: 16- and 8-row blocks, then single rows; odd and even K
+      [128, 1, 100], [29, 1, 7], [1, 29, 4], [70, 1, 33], [1, 70, 33], [17, 1, 5], [1, 17, 6], [9, 1, 1], [1, 9, 1], [8, 1, 2], [1, 16, 3],
       // few columns take the transposed route, Cᵀ = op(B)ᵀ·op(A)ᵀ
       [128, 10, 20], [70, 3, 9], [33, 2, 5], [64, 7, 1], [9, 4, 260],
     ];

@@ -107,18 +107,23 @@ function blocked(
 function gemv(
   m: i32, K: i32, W: usize, ldw: i32, transW: bool, x: usize, xStep: i32, y: usize, yStep: i32, accumulate: bool,
 ): void {
-  let i = 0;
-  // W's rows hold the outputs side by side: 16 at a time (8 accumulators, 12 % faster than 8).
-  // For W·x the 8-row form with shuffles is the fastest: 16 rows spill and lose 20 %.
-  if (transW) for (; i + 16 <= m; i += 16) gemvColumns16(K, W + (<usize>i << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
-  if (transW) for (; i + 8 <= m; i += 8) gemvColumns8(K, W + (<usize>i << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
-  else for (; i + 8 <= m; i += 8) gemvRows8(K, W + ((<usize>i * ldw) << 3), ldw, x, xStep, y + ((<usize>i * yStep) << 3), yStep, accumulate);
-  // The last m mod 8 rows one at a time: op(W)[i][k] is at i·rowStep + k·kStep.
+  // op(W)[i][k] is at i·rowStep + k·kStep; y[i] at i·yStep.
   const rowStep = transW ? 1 : ldw;
+  const yBytes = <usize>yStep << 3;
+  let i = 0;
+  if (transW) {
+    // W's rows hold the outputs side by side: 16 at a time (8 accumulators, 12 % faster than 8).
+    for (; i + 16 <= m; i += 16) gemvColumns16(K, W + (<usize>i << 3), ldw, x, xStep, y + <usize>i * yBytes, yStep, accumulate);
+    for (; i + 8 <= m; i += 8) gemvColumns8(K, W + (<usize>i << 3), ldw, x, xStep, y + <usize>i * yBytes, yStep, accumulate);
+  } else {
+    // 8 rows with shuffles: 16 rows spill and lose 20 %.
+    for (; i + 8 <= m; i += 8) gemvRows8(K, W + ((<usize>i * ldw) << 3), ldw, x, xStep, y + <usize>i * yBytes, yStep, accumulate);
+  }
+  // The last m mod 8 rows one at a time.
   const kStep = (transW ? <usize>ldw : 1) << 3;
   const xBytes = <usize>xStep << 3;
   for (; i < m; i++) {
-    const yi = y + ((<usize>i * yStep) << 3);
+    const yi = y + <usize>i * yBytes;
     let w = W + ((<usize>i * rowStep) << 3);
     let xk = x;
     let sum = accumulate ? load<f64>(yi) : 0;

@@ -53,8 +53,9 @@ function scratch(bytes: number): number {
   return region.ptr;
 }
 
-/** Runs one case in wasm and in JS; returns the count of C elements (padding included) that differ. */
-function run(c: Case, seed: number): number {
+/** Runs one case in wasm and in JS; returns the count of C elements (padding included) that differ.
+ *  The operands go at `at`, or into a block of the heap. */
+function run(c: Case, seed: number, at?: number): number {
   const next = rng(seed);
   const aLen = (c.transA ? c.K : c.M) * c.lda;
   const bLen = (c.transB ? c.N : c.K) * c.ldb;
@@ -63,7 +64,7 @@ function run(c: Case, seed: number): number {
   const B = Float64Array.from({ length: bLen }, next);
   const C = Float64Array.from({ length: cLen }, next); // padding past N must survive
   const pad = (n: number): number => Math.ceil(n / 2) * 2 + 2; // keeps each start 16-byte aligned, plus a gap
-  const pA = scratch(8 * (pad(aLen) + pad(bLen) + pad(cLen)));
+  const pA = at ?? scratch(8 * (pad(aLen) + pad(bLen) + pad(cLen)));
   const pB = pA + 8 * pad(aLen);
   const pC = pB + 8 * pad(bLen);
   const f64 = heap.f64; // after scratch(): alloc may grow memory and replace the views
@@ -141,5 +142,22 @@ describe("gemm (wasm) equals the k-ordered JS triple loop bit for bit", () => {
   it("with K = 0: C is zeroed, or left alone when accumulating", () => {
     expect(run(makeCase(5, 6, 0, false, false, false, [1, 1, 2]), 3000)).toBe(0);
     expect(run(makeCase(5, 6, 0, true, true, true, [1, 1, 2]), 3001)).toBe(0);
+  });
+
+  // Addresses ≥ 2³¹ must not be read as negative. Needs 2 GiB of wasm memory: TAPEGRAD_BIG_MEMORY=1.
+  it.skipIf(process.env.TAPEGRAD_BIG_MEMORY !== "1")("with operands above 2 GiB, on every path", () => {
+    const block = heap.alloc(2 ** 31 + 2 ** 20);
+    try {
+      const at = block + 2 ** 31; // inside our block, so certainly past 2 GiB
+      let seed = 4000;
+      for (const [M, N, K] of [[37, 41, 300], [37, 1, 20], [1, 41, 20], [128, 5, 9]]) {
+        for (const transA of FLAGS) for (const transB of FLAGS) {
+          const c = makeCase(M!, N!, K!, transA, transB, seed % 2 === 0, [1, 2, 3]);
+          expect(run(c, seed++, at), label(c)).toBe(0);
+        }
+      }
+    } finally {
+      heap.release(block);
+    }
   });
 });

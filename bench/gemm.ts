@@ -2,7 +2,7 @@
  * GEMM: GFLOP/s (2·M·N·K per call) of the wasm kernel (assembly/gemm.ts) against a plain JS triple
  * loop in ikj order, on the MNIST-layer shapes and small ones, in one process; and the ceiling of
  * the kernel's arithmetic, its inner loop alone on L1-resident data, compiled here.
- * Run: npx tsx bench/gemm.ts   (REPS=n for more repetitions; build the wasm first: npm run build:wasm)
+ * Run: npm run bench:gemm, or npx tsx bench/gemm.ts after npm run build:wasm (REPS=n: repetitions)
  *
  * Each repetition times wasm, then JS, each for ≥ 30 ms; the medians over the repetitions are
  * printed. The two results are compared bit for bit first (the kernel sums k in order, as the loop).

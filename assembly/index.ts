@@ -55,3 +55,6 @@ export function jvp(n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: us
 
 // Batches of points in SIMD lanes: see batch.ts.
 export { batchSumGrad, batchGrad, batchEval } from "./batch";
+
+// Dense float64 matrix multiply for array-valued nodes: see gemm.ts.
+export { gemm } from "./gemm";

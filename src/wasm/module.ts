@@ -46,6 +46,11 @@ export interface Kernels {
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number,
     stride: number, theta: number, rows: number, count: number, outs: number, m: number, values: number,
   ): void;
+  /** C[M×N] = (accumulate ? C : 0) + op(A)·op(B), row-major f64 (assembly/gemm.ts). Strides in elements. */
+  gemm(
+    M: number, N: number, K: number, A: number, lda: number, transA: boolean, B: number, ldb: number, transB: boolean,
+    C: number, ldc: number, accumulate: boolean,
+  ): void;
 }
 
 function decodeBase64(text: string): Uint8Array {

@@ -12,6 +12,7 @@ import { hvp } from "./hvp.js";
 import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
 import { mlpBatched, mlpWorkers } from "./mlp-batched.js";
+import { mnistMlp } from "./mnist-mlp.js";
 import { record } from "./record.js";
 import { rosenbrock } from "./rosenbrock.js";
 import { seed } from "./seed.js";
@@ -23,6 +24,7 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => mlp,
   () => mlpBatched,
   () => mlpWorkers,
+  () => mnistMlp,
   () => jacobianWide(),
   () => jacobianTall(),
   () => hvp,

@@ -1,8 +1,9 @@
 /**
  * Every workload of the suite, in report order. A new workload is one new file in this folder
  * plus one line here. A workload lists its contenders: the standard ones (types.ts: wasm, ts,
- * hand, c, micrograd, tfjs) and its own, declared with labels in `extraContenders` (the Jacobian
- * workloads' "wasm-forward", "wasm-reverse", "wasm-auto"); `baseline` names the contender the ×
+ * hand, c, micrograd, tfjs, tfjs-wasm, jax-wasm) and its own, declared with labels in
+ * `extraContenders` (the Jacobian workloads' "wasm-forward", "wasm-reverse", "wasm-auto", or
+ * mnist-mlp's "wasm-array"); `baseline` names the contender the ×
  * column divides by (default "wasm"). A contender that times something else for scale (one
  * gradient beside a Hessian-vector product) declares its own `reference`. A batched workload sets
  * `lanes` (points per evaluation), and ns/node becomes ns per node-lane.

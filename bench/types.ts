@@ -6,7 +6,7 @@
  */
 
 /** The contenders every workload may have, in the order of the tables' rows and columns. */
-export const CONTENDERS = ["wasm", "ts", "hand", "c", "micrograd", "tfjs"] as const;
+export const CONTENDERS = ["wasm", "ts", "hand", "c", "micrograd", "tfjs", "tfjs-wasm", "jax-wasm"] as const;
 /**
  * A standard contender, or one a workload adds with its own label (a Jacobian workload's
  * "wasm, forward mode", "wasm, reverse mode", "wasm, auto", say).
@@ -20,9 +20,17 @@ export const CONTENDER_LABELS: Record<(typeof CONTENDERS)[number], string> = {
   c: "hand-written gradient (C, gcc -O3)",
   micrograd: "micrograd-style Value graph",
   tfjs: "TensorFlow.js 4 (cpu backend, float32)",
+  "tfjs-wasm": "TensorFlow.js 4 (wasm backend, float32)",
+  "jax-wasm": "jax-js 0.1 (wasm backend, float64, jit)",
 };
 
-/** Relative tolerance of the correctness check: float64 contenders, and TF.js's float32. */
+/**
+ * Relative tolerance of the correctness check: float64 contenders, and TF.js's float32. jax-js
+ * computes in float64, but its wasm backend's exp, tanh, sin and log are approximations good to
+ * about 1e-7–1e-6 relative (tanh: 2.3e-6 at worst on [−3, 3], measured against Math.tanh), so
+ * its answers on the MLPs differ from the hand-written ones by ~1e-8 where arithmetic alone
+ * (Rosenbrock) agrees to 1e-16.
+ */
 export const TOLERANCE: Record<(typeof CONTENDERS)[number], number> = {
   wasm: 1e-9,
   ts: 1e-9,
@@ -30,6 +38,8 @@ export const TOLERANCE: Record<(typeof CONTENDERS)[number], number> = {
   c: 1e-9,
   micrograd: 1e-9,
   tfjs: 2e-3,
+  "tfjs-wasm": 2e-3,
+  "jax-wasm": 1e-6,
 };
 
 /** What a workload computes once, to check a contender: a value and a derivative, flattened. */

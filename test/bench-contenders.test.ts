@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { compile } from "../src/index.js";
 import { spawnSync } from "node:child_process";
-import { mlpGrad, rosenbrockGrad, rosenbrockHvp, seedGrad } from "../bench/contenders/hand.js";
+import { mlpGrad, mnistGrad, mnistLayout, rosenbrockGrad, rosenbrockHvp, seedGrad } from "../bench/contenders/hand.js";
 import { Value } from "../bench/contenders/micrograd.js";
 import { compare } from "../bench/compare.js";
 import { mlp, mlpTape, points, targets, theta } from "../bench/workloads/mlp.js";
@@ -16,6 +16,8 @@ import { seed } from "../bench/workloads/seed.js";
 import { compileMlpPoint, mlpBatched, mlpWorkers, bigPoints, bigTargets, rows } from "../bench/workloads/mlp-batched.js";
 import { jacobianTall, jacobianWide, tallJacobian, tallTape } from "../bench/workloads/jacobian.js";
 import { hvp } from "../bench/workloads/hvp.js";
+import { WORKLOADS } from "../bench/workloads/index.js";
+import { labels as mnistLabels, L as mnistL, mnistMlp, rows as mnistRows, theta as mnistTheta } from "../bench/workloads/mnist-mlp.js";
 import { contenderIds, contenderReference, contenderTolerance, type Workload } from "../bench/types.js";
 import { expectClose, numericGradient, randomVector, rng } from "./helpers.js";
 
@@ -42,6 +44,22 @@ describe("bench: hand-written gradients", () => {
     mlpGrad(theta, subset, subTargets, 16, grad);
     const f = (t: Float64Array): number => mlpGrad(t, subset, subTargets, 16, new Float64Array(t.length));
     expectClose(grad, numericGradient(f, theta), 1e-6, 1e-8);
+  });
+
+  it("mnist-mlp backpropagation (tanh, logSoftmax cross-entropy) against central differences, on a small layout", () => {
+    const L = mnistLayout(6, 4, 3);
+    const r = rng(17);
+    const count = 5;
+    const t = randomVector(r, L.size, -1, 1);
+    const data = new Float64Array(L.row * count);
+    for (let p = 0; p < count; p++) {
+      for (let i = 0; i < L.d; i++) data[L.row * p + i] = r();
+      data[L.row * p + L.d + (p % L.c)] = 1;
+    }
+    const grad = new Float64Array(L.size);
+    mnistGrad(L, t, data, count, grad);
+    const f = (v: Float64Array): number => mnistGrad(L, v, data, count, new Float64Array(L.size));
+    expectClose(grad, numericGradient(f, t), 1e-6, 1e-8);
   });
 });
 
@@ -77,10 +95,13 @@ describe("bench: hand-written Jacobian and Hessian-vector product", () => {
   });
 });
 
-/** Sets up every float64 contender of a workload (C and TF.js aside) and checks it as the bench does. */
+/** Contenders from other libraries or languages: checked by tests of their own (C, TF.js wasm, jax-js) or not here (TF.js cpu). */
+const EXTERNAL = ["c", "tfjs", "tfjs-wasm", "jax-wasm"];
+
+/** Sets up every tapegrad and hand-written contender of a workload and checks it as the bench does. */
 async function checkWorkload(workload: Workload, skip: string[] = []): Promise<void> {
   for (const id of contenderIds(workload)) {
-    if (id === "tfjs" || id === "c" || skip.includes(id)) continue;
+    if (EXTERNAL.includes(id) || skip.includes(id)) continue;
     const prepared = await workload.contenders[id]!();
     const check = compare(await prepared.answer(), contenderReference(workload, id), contenderTolerance(workload, id));
     expect(check.ok, `${workload.id}/${id}: ${JSON.stringify(check)}`).toBe(true);
@@ -140,6 +161,36 @@ describe("bench: contenders agree with the hand-written gradients", () => {
   it("hvp: wasm, TS engine and the one-gradient contender pass the check", async () => {
     await checkWorkload(hvp);
   });
+
+  it("mnist-mlp: tapegrad's scalar meanGrad gives the hand-written gradient; θ and rows are laid out as the array form takes them", async () => {
+    expect(mnistTheta.length).toBe(101_770);
+    expect([mnistL.w1, mnistL.b1, mnistL.w2, mnistL.b2, mnistL.size]).toEqual([0, 128 * 784, 128 * 784 + 128, 128 * 784 + 128 + 1280, 101_770]);
+    expect(mnistRows.length).toBe(256 * (784 + 10));
+    for (let p = 0; p < 256; p++) {
+      const y = Array.from(mnistRows.subarray(794 * p + 784, 794 * (p + 1)));
+      expect(y.indexOf(1)).toBe(mnistLabels[p]);
+      expect(y.reduce((a, b) => a + b)).toBe(1);
+    }
+    expect(new Set(mnistLabels).size).toBe(10);
+    await checkWorkload(mnistMlp);
+  }, 120_000);
+
+  it("TF.js's wasm backend and jax-js pass the bench's check on every workload they take part in", async () => {
+    let checked = 0;
+    for (const make of WORKLOADS) {
+      const workload = make();
+      for (const id of ["tfjs-wasm", "jax-wasm"]) {
+        if (workload.contenders[id] === undefined) continue;
+        const prepared = await workload.contenders[id]!();
+        const check = compare(await prepared.answer(), contenderReference(workload, id), contenderTolerance(workload, id));
+        expect(check.ok, `${workload.id}/${id}: ${JSON.stringify(check)}`).toBe(true);
+        prepared.dispose?.();
+        checked++;
+      }
+    }
+    // tfjs-wasm: seed, rosenbrock ×2, mlp, mlp-batched, mnist-mlp, jacobian 1000 → 1, hvp; jax-wasm: rosenbrock ×2, mlp, mlp-batched, mnist-mlp.
+    expect(checked).toBe(13);
+  }, 180_000);
 
   it("the C contender (gcc only) agrees with the hand-written JS gradient", async () => {
     if (spawnSync("gcc", ["--version"]).status !== 0) return;

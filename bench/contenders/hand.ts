@@ -108,3 +108,76 @@ export function rosenbrockHvp(x: Float64Array, v: Float64Array, out: Float64Arra
     out[i + 1]! += cross * v[i]! + 200 * v[i + 1]!;
   }
 }
+
+/**
+ * The MNIST-size MLP's parameter layout (inputs → hidden → classes), in the key order of the
+ * array form's `params: { W1: [h, d], b1: [h], W2: [c, h], b2: [c] }`, each row-major. For
+ * 784 → 128 → 10: 100,352 + 128 + 1,280 + 10 = 101,770.
+ */
+export function mnistLayout(d: number, h: number, c: number): { d: number; h: number; c: number; w1: number; b1: number; w2: number; b2: number; size: number; row: number } {
+  const w1 = 0;
+  const b1 = w1 + h * d;
+  const w2 = b1 + h;
+  const b2 = w2 + c * h;
+  return { d, h, c, w1, b1, w2, b2, size: b2 + c, row: d + c };
+}
+
+/**
+ * Mean cross-entropy of the MLP d → h → c (tanh hidden layer, logSoftmax output) over `count`
+ * rows (x: d numbers, then y: c numbers, one-hot), loss −⟨y, logSoftmax(W2·tanh(W1·x + b1) + b2)⟩,
+ * and its gradient by hand-written backpropagation.
+ */
+export function mnistGrad(L: ReturnType<typeof mnistLayout>, theta: Float64Array, rows: Float64Array, count: number, grad: Float64Array): number {
+  const { d, h, c } = L;
+  const hidden = new Float64Array(h);
+  const dHidden = new Float64Array(h);
+  const logits = new Float64Array(c);
+  const dLogits = new Float64Array(c);
+  grad.fill(0);
+  let loss = 0;
+  for (let p = 0; p < count; p++) {
+    const x = p * L.row;
+    const y = x + d;
+    for (let j = 0; j < h; j++) {
+      let z = theta[L.b1 + j]!;
+      const w = L.w1 + d * j;
+      for (let i = 0; i < d; i++) z += theta[w + i]! * rows[x + i]!;
+      hidden[j] = Math.tanh(z);
+    }
+    let max = -Infinity;
+    for (let k = 0; k < c; k++) {
+      let z = theta[L.b2 + k]!;
+      const w = L.w2 + h * k;
+      for (let j = 0; j < h; j++) z += theta[w + j]! * hidden[j]!;
+      logits[k] = z;
+      if (z > max) max = z;
+    }
+    let total = 0;
+    for (let k = 0; k < c; k++) total += Math.exp(logits[k]! - max);
+    const lse = max + Math.log(total);
+    // ∂/∂logit_k of −Σ y_k (logit_k − lse) is −y_k + (Σ y)·softmax_k; the mean divides by count.
+    let ySum = 0;
+    for (let k = 0; k < c; k++) {
+      loss -= rows[y + k]! * (logits[k]! - lse);
+      ySum += rows[y + k]!;
+    }
+    for (let k = 0; k < c; k++) dLogits[k] = (ySum * Math.exp(logits[k]! - lse) - rows[y + k]!) / count;
+    dHidden.fill(0);
+    for (let k = 0; k < c; k++) {
+      const g = dLogits[k]!;
+      const w = L.w2 + h * k;
+      grad[L.b2 + k]! += g;
+      for (let j = 0; j < h; j++) {
+        grad[w + j]! += g * hidden[j]!;
+        dHidden[j]! += g * theta[w + j]!;
+      }
+    }
+    for (let j = 0; j < h; j++) {
+      const g = dHidden[j]! * (1 - hidden[j]! * hidden[j]!);
+      grad[L.b1 + j]! += g;
+      const w = L.w1 + d * j;
+      for (let i = 0; i < d; i++) grad[w + i]! += g * rows[x + i]!;
+    }
+  }
+  return loss / count;
+}

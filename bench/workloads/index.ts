@@ -1,8 +1,9 @@
 /**
  * Every workload of the suite, in report order. A new workload is one new file in this folder
  * plus one line here. A workload lists its contenders: the standard ones (types.ts: wasm, ts,
- * hand, c, micrograd, tfjs) and its own, declared with labels in `extraContenders` (the Jacobian
- * workloads' "wasm-forward", "wasm-reverse", "wasm-auto"); `baseline` names the contender the ×
+ * hand, c, micrograd, tfjs, tfjs-wasm, jax-wasm) and its own, declared with labels in
+ * `extraContenders` (the Jacobian workloads' "wasm-forward", "wasm-reverse", "wasm-auto", or
+ * mnist-mlp's "wasm-array"); `baseline` names the contender the ×
  * column divides by (default "wasm"). A contender that times something else for scale (one
  * gradient beside a Hessian-vector product) declares its own `reference`. A batched workload sets
  * `lanes` (points per evaluation), and ns/node becomes ns per node-lane.
@@ -12,6 +13,7 @@ import { hvp } from "./hvp.js";
 import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
 import { mlpBatched, mlpWorkers } from "./mlp-batched.js";
+import { mnistMlp } from "./mnist-mlp.js";
 import { record } from "./record.js";
 import { rosenbrock } from "./rosenbrock.js";
 import { seed } from "./seed.js";
@@ -23,6 +25,7 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => mlp,
   () => mlpBatched,
   () => mlpWorkers,
+  () => mnistMlp,
   () => jacobianWide(),
   () => jacobianTall(),
   () => hvp,

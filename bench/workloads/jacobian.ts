@@ -67,13 +67,14 @@ export function jacobianWide(): Workload {
     id: "jacobian-1000x1",
     title: "jacobian 1000 → 1 (Rosenbrock)",
     what: "the full 1×1000 Jacobian of the extended Rosenbrock function of 1,000 variables, with its value",
-    note: "The TS engine runs auto. TF.js has no jacobian; for m = 1 the Jacobian is the gradient, so its contender is tf.valueAndGrad (float32).",
+    note: "The TS engine runs auto. TF.js has no jacobian; for m = 1 the Jacobian is the gradient, so its contenders (cpu and wasm backends) are tf.valueAndGrad (float32).",
     tapeNodes: () => make("js").size,
     reference,
     baseline: "wasm-auto",
     extraContenders: {
       ...MODE_LABELS,
       tfjs: { label: "TensorFlow.js 4 (cpu backend, float32), valueAndGrad", tolerance: 2e-3 },
+      "tfjs-wasm": { label: "TensorFlow.js 4 (wasm backend, float32), valueAndGrad", tolerance: 2e-3 },
       "wasm-grad": { label: "tapegrad, wasm, one gradient f.grad (for scale)" },
     },
     contenders: {
@@ -87,6 +88,7 @@ export function jacobianWide(): Workload {
       },
       // For a scalar function the Jacobian is the gradient: TF.js's valueAndGrad is its honest equivalent.
       tfjs: () => tfRosenbrockGrad(x),
+      "tfjs-wasm": () => tfRosenbrockGrad(x, "wasm"),
       "wasm-grad": () => timedGrad(make("wasm"), x),
     },
   };

@@ -79,6 +79,8 @@ export const mlpBatched: Workload = {
     c: () => cMlp(theta, rows, targets.length),
     micrograd: mlp.contenders.micrograd!,
     tfjs: mlp.contenders.tfjs!,
+    "tfjs-wasm": mlp.contenders["tfjs-wasm"]!,
+    "jax-wasm": mlp.contenders["jax-wasm"]!,
   },
 };
 

@@ -4,7 +4,8 @@ import { uniform } from "../data.js";
 import { rosenbrockGrad } from "../contenders/hand.js";
 import { Value } from "../contenders/micrograd.js";
 import { timedGrad } from "../contenders/tapegrad.js";
-import { copyInto, loadTf, tidyAnswer } from "../contenders/tfjs.js";
+import { f64, loadJax, readInto, type JaxArray } from "../contenders/jax.js";
+import { copyInto, loadTf, tidyAnswer, type TfBackend } from "../contenders/tfjs.js";
 import type { Answer, Prepared, Workload } from "../types.js";
 
 /** Σᵢ 100·(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², recorded by tapegrad: 8 nodes per term. */
@@ -19,9 +20,9 @@ export function rosenbrockTape(xs: Var[]): Var {
 }
 
 /** TF.js's value + gradient of the same function at x (float32), as its users write it. */
-export async function tfRosenbrockGrad(x: Float64Array): Promise<Prepared> {
+export async function tfRosenbrockGrad(x: Float64Array, backend: TfBackend = "cpu"): Promise<Prepared> {
   const n = x.length;
-  const tf = await loadTf();
+  const tf = await loadTf(backend);
   const f = tf.valueAndGrad((v: import("@tensorflow/tfjs").Tensor) => {
     const head = v.slice(0, n - 1);
     const tail = v.slice(1, n - 1);
@@ -37,6 +38,31 @@ export async function tfRosenbrockGrad(x: Float64Array): Promise<Prepared> {
       return { value: value.dataSync()[0]!, grad };
     });
   return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }) };
+}
+
+/**
+ * jax-js's value + gradient of the same function (float64), as its users write it: slices of one
+ * array, `jit(valueAndGrad(f))`. x is uploaded on every call, as TF.js's is; the first call (in
+ * the untimed check) traces and compiles.
+ */
+export async function jaxRosenbrockGrad(x: Float64Array): Promise<Prepared> {
+  const n = x.length;
+  const jax = await loadJax();
+  const np = jax.numpy;
+  const f = jax.jit(
+    jax.valueAndGrad((v: JaxArray) => {
+      const head = v.ref.slice([0, n - 1]);
+      const t = v.slice([1, n]).sub(np.square(head.ref));
+      return np.square(t).mul(100).add(np.square(np.subtract(1, head))).sum();
+    }),
+  );
+  const grad = new Float64Array(n);
+  const evaluate = (): Answer => {
+    const [value, g] = f(f64(jax, x));
+    readInto(grad, 0, g);
+    return { value: value.item(), grad };
+  };
+  return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }), dispose: () => f.dispose() };
 }
 
 export function rosenbrock(n: number): Workload {
@@ -76,6 +102,8 @@ export function rosenbrock(n: number): Workload {
         return { run: () => void evaluate(), answer: evaluate };
       },
       tfjs: () => tfRosenbrockGrad(x),
+      "tfjs-wasm": () => tfRosenbrockGrad(x, "wasm"),
+      "jax-wasm": () => jaxRosenbrockGrad(x),
     },
   };
 }

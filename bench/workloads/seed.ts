@@ -3,14 +3,26 @@ import { compile, sin } from "../../src/index.js";
 import { seedGrad } from "../contenders/hand.js";
 import { Value } from "../contenders/micrograd.js";
 import { timedGrad } from "../contenders/tapegrad.js";
-import { loadTf, tidyAnswer } from "../contenders/tfjs.js";
-import type { Answer, Workload } from "../types.js";
+import { loadTf, tidyAnswer, type TfBackend } from "../contenders/tfjs.js";
+import type { Answer, Prepared, Workload } from "../types.js";
 
 const X = 0.7;
 const Y = 1.3;
 
 const tapegrad = (engine: "wasm" | "js") => () =>
   timedGrad(compile((x, y) => x.add(y).mul(sin(x)), { engine }), Float64Array.of(X, Y));
+
+/** TF.js's value + gradient of the seed function, two scalar tensors. */
+async function tfSeed(backend: TfBackend): Promise<Prepared> {
+  const tf = await loadTf(backend);
+  const f = tf.valueAndGrads((x, y) => tf.mul(tf.add(x!, y!), tf.sin(x!)));
+  const evaluate = (): Answer =>
+    tidyAnswer(tf, () => {
+      const { value, grads } = f([tf.scalar(X), tf.scalar(Y)]);
+      return { value: value.dataSync()[0]!, grad: [grads[0]!.dataSync()[0]!, grads[1]!.dataSync()[0]!] };
+    });
+  return { run: () => void evaluate(), answer: evaluate };
+}
 
 export const seed: Workload = {
   id: "seed",
@@ -41,15 +53,7 @@ export const seed: Workload = {
       };
       return { run: () => void evaluate(), answer: evaluate };
     },
-    tfjs: async () => {
-      const tf = await loadTf();
-      const f = tf.valueAndGrads((x, y) => tf.mul(tf.add(x!, y!), tf.sin(x!)));
-      const evaluate = (): Answer =>
-        tidyAnswer(tf, () => {
-          const { value, grads } = f([tf.scalar(X), tf.scalar(Y)]);
-          return { value: value.dataSync()[0]!, grad: [grads[0]!.dataSync()[0]!, grads[1]!.dataSync()[0]!] };
-        });
-      return { run: () => void evaluate(), answer: evaluate };
-    },
+    tfjs: () => tfSeed("cpu"),
+    "tfjs-wasm": () => tfSeed("wasm"),
   },
 };

@@ -183,6 +183,8 @@ export interface Case {
   inputs: Shapes;
   /** The distribution of θ's elements; default uniform in [−1, 1). */
   draw?: (random: () => number) => number;
+  /** Per input, overriding draw. */
+  draws?: Record<string, (random: () => number) => number>;
   /** The function under test, on array variables. */
   array: (p: Vars) => Var;
   /** The same function, element by element on scalar variables. */
@@ -208,8 +210,13 @@ export interface Prepared {
 export function prepare(c: Case, seed: number): Prepared {
   const random = rng(seed);
   const n = totalSize(c.inputs);
-  const draw = c.draw ?? ((r: () => number) => 2 * r() - 1);
-  const theta = Float64Array.from({ length: n }, () => draw(random));
+  const fallback = c.draw ?? ((r: () => number) => 2 * r() - 1);
+  const theta = new Float64Array(n);
+  let offset = 0;
+  for (const [key, shape] of Object.entries(c.inputs)) {
+    const draw = c.draws?.[key] ?? fallback;
+    for (let i = 0; i < R.sizeOf(shape); i++) theta[offset++] = draw(random);
+  }
   const expected = c.ref(split(c.inputs, theta));
   const weights = R.arr(expected.shape, randomVector(random, expected.data.length, 0.5, 1.5));
   return { theta, expected, weights };

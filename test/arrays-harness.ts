@@ -256,7 +256,7 @@ export function checkFirstOrder(c: Case, engine: EngineName, seed = 1): void {
 
     // grad: the first element's gradient, a row of the Jacobian
     const g = fa.grad(theta);
-    expectClose(g.value, value[0]!, 0, 0);
+    expectClose(g.value, value[0]!, 1e-14, 1e-16);
     expectClose(g.grad, fs.vjp(theta, unit(m, 0)).grad, 1e-12);
 
     const random = rng(seed + 1000);
@@ -264,10 +264,10 @@ export function checkFirstOrder(c: Case, engine: EngineName, seed = 1): void {
       const v = randomVector(random, n);
       const u = randomVector(random, m);
       const jv = fa.jvp(theta, v);
-      expectClose(jv.value, value, 0, 0);
+      expectClose(jv.value, value, 1e-14, 1e-16);
       expectClose(jv.tangent, fs.jvp(theta, v).tangent, 1e-12);
       const uj = fa.vjp(theta, u);
-      expectClose(uj.value, value, 0, 0);
+      expectClose(uj.value, value, 1e-14, 1e-16);
       expectClose(uj.grad, fs.vjp(theta, u).grad, 1e-12);
       if (!c.noFd) {
         // J·v by a central difference along v, of the reference

@@ -195,6 +195,27 @@ describe("declaring array inputs", () => {
     }).dispose();
   });
 
+  it("scalar and array nodes mix on one tape: scalar inputs stacked into arrays and read back", () => {
+    for (const engine of ENGINES) {
+      const f = compile(([x, y]: Var[]) => matmul(constant([[1, 2], [3, 4]]), stack([x!, y!])).add(x!.mul(y!)), { inputs: 2, engine });
+      expect(f.outputs).toBe(2);
+      expect(Array.from(f.eval([5, 7]))).toEqual([5 + 14 + 35, 15 + 28 + 35]);
+      expect(Array.from(f.jacobian([5, 7]).data)).toEqual([1 + 7, 2 + 5, 3 + 7, 4 + 5]);
+      const at = [0.3, -1.2, 2.5];
+      // the old array forms (softmax of a JS array returns a JS array) beside the new ones
+      const g = compile((xs: Var[]) => {
+        const v = stack(xs);
+        return [dot(v, v), v.at(-1).mul(xs[0]!), ...softmax(xs)];
+      }, { inputs: 3, engine });
+      const value = g.eval(at);
+      const lse = R.REDUCERS.logsumexp(at);
+      expectClose(value, [at[0]! ** 2 + at[1]! ** 2 + at[2]! ** 2, at[2]! * at[0]!, ...at.map((a) => Math.exp(a - lse))], 1e-14);
+      const J = g.jacobian(at).data;
+      expectClose(J.subarray(0, 6), [2 * at[0]!, 2 * at[1]!, 2 * at[2]!, at[2]!, 0, at[0]!], 1e-15);
+      dispose(f, g);
+    }
+  });
+
   it("an array op is one node: the tape's size does not grow with the arrays' sizes", () => {
     const model = (r: number, c: number): Compiled =>
       compile({ params: { W: [r, c], b: [r] }, data: { x: [c] } }, ({ W, b }, { x }) => sum(tanh(matmul(W!, x!).add(b!))));

@@ -6,6 +6,7 @@
  *
  * - the value and the output count against the reference, and against the scalar version;
  * - grad (of the first output element), jvp, vjp and both Jacobians against the scalar version
+ *   (jvpMany and vjpMany against jvp and vjp)
  *   (tight: the same arithmetic) and central differences of the reference (loose);
  * - a scalarization L(θ) = Σₖ wₖ·sin(outₖ) (weights w random constants): grad, hvp and hessian
  *   against the scalar version, grad against central differences;
@@ -260,6 +261,16 @@ export function checkFirstOrder(c: Case, engine: EngineName, seed = 1): void {
     expectClose(g.grad, fs.vjp(theta, unit(m, 0)).grad, 1e-12);
 
     const random = rng(seed + 1000);
+    // jvpMany / vjpMany with k = 3 against one jvp / vjp per direction
+    const k = 3;
+    const V = randomVector(random, k * n);
+    const U = randomVector(random, k * m);
+    const many = fa.jvpMany(theta, V, k).tangents;
+    const manyU = fa.vjpMany(theta, U, k).grads;
+    for (let l = 0; l < k; l++) {
+      expectClose(many.subarray(l * m, (l + 1) * m), fa.jvp(theta, V.subarray(l * n, (l + 1) * n)).tangent, 1e-14, 1e-16);
+      expectClose(manyU.subarray(l * n, (l + 1) * n), fa.vjp(theta, U.subarray(l * m, (l + 1) * m)).grad, 1e-14, 1e-16);
+    }
     for (let t = 0; t < 2; t++) {
       const v = randomVector(random, n);
       const u = randomVector(random, m);

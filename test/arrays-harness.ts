@@ -2,16 +2,19 @@
  * The machinery of the array tests (test/arrays-*.test.ts): a case is an array op written three
  * ways — with tapegrad's array variables (under test), as a scalar tapegrad function element by
  * element (compile((xs) => …, { inputs: n }) with the scalar ops of the op table), and in plain JS
- * (test/arrays-reference.ts) — and `checkCase` holds them against each other on one engine:
+ * (test/arrays-reference.ts) — and the checks below hold them against each other on one engine:
  *
  * - the value and the output count against the reference, and against the scalar version;
  * - grad (of the first output element), jvp, vjp and both Jacobians against the scalar version
- *   (jvpMany and vjpMany against jvp and vjp)
- *   (tight: the same arithmetic) and central differences of the reference (loose);
+ *   (tight: the same arithmetic) and central differences of the reference (loose); jvpMany and
+ *   vjpMany against jvp and vjp;
  * - a scalarization L(θ) = Σₖ wₖ·sin(outₖ) (weights w random constants): grad, hvp and hessian
  *   against the scalar version, grad against central differences;
  * - the same L with w as a data input: evalBatch, gradBatch and meanGrad against point by point
- *   eval and grad.
+ *   eval and grad;
+ * - the wasm engine against the js engine;
+ * - and, needing no array variables, the scalar version against the reference (the test's own
+ *   two truths, so a slip in either shows up by itself).
  */
 import { expect } from "vitest";
 import * as tg from "../src/index.js";

@@ -2,7 +2,11 @@
  * compile(): run the user's function once on traced variables, freeze what it recorded into a
  * tape, and bind the tape to an engine.
  */
-import { Compiled } from "./compiled.js";
+import { Compiled, type FunctionLayout, type TapeNames } from "./compiled.js";
+import { buildProgram, checkProgramComparisons } from "./array/program.js";
+import { Layout, tapeLayouts } from "./array/layout.js";
+import { showShape, sizeOf } from "./array/node.js";
+import { arrayVar } from "./array/record.js";
 import type { EngineName } from "./engine/engine.js";
 import { OP } from "./ops.js";
 import { MAX_NODES, Trace, withTrace } from "./trace.js";
@@ -40,15 +44,40 @@ export interface DataCompileOptions extends CompileOptions {
   dataNames?: readonly string[];
 }
 
+/** Shapes of named inputs: `[]` a scalar, `[n]` a vector, `[r, c]` a row-major matrix. */
+export type Shapes = Readonly<Record<string, readonly number[]>>;
+
+/** The variables of named inputs, under the keys of their shapes. */
+export type Variables<S extends Shapes> = { readonly [K in keyof S]: Var };
+
+/**
+ * The spec of compile({ params: { W: [16, 2], … }, data: { x: [2], … } }, fn) (docs/arrays.md):
+ * named inputs of any shape. θ holds the params in key order, each row-major; a data vector the
+ * data entries the same way.
+ */
+export interface ShapedCompileOptions<P extends Shapes, D extends Shapes> extends CompileOptions {
+  /** Required: the differentiated inputs by name and shape. */
+  params: P;
+  /** The data inputs (not differentiated) by name and shape; leave out for none. */
+  data?: D;
+  /** Not used with named inputs: their names are the keys. */
+  names?: never;
+}
+
 /** Parameters and data: compile({ params: 2, data: 2 }, ([w, b], [x, y]) => …). */
 export function compile(spec: DataCompileOptions, fn: (params: Var[], data: Var[]) => Output): Compiled;
+/** Named inputs of any shape: compile({ params: { W: [4, 2], b: [4] }, data: { x: [2] } }, ({ W, b }, { x }) => …). */
+export function compile<P extends Shapes, D extends Shapes = Record<never, never>>(
+  spec: ShapedCompileOptions<P, D>,
+  fn: (params: Variables<P>, data: Variables<D>) => Output,
+): Compiled;
 /** Record fn once and return it compiled. Scalar parameters: compile((x, y) => …). */
 export function compile(fn: (...xs: Var[]) => Output, options?: CompileOptions): Compiled;
 /** A function of a vector: compile((xs) => …, { inputs: n }); xs holds n variables. */
 export function compile(fn: (xs: Var[]) => Output, options: VectorCompileOptions): Compiled;
 export function compile(
-  fn: ((...xs: Var[]) => Output) | ((xs: Var[]) => Output) | DataCompileOptions,
-  options: (CompileOptions & { inputs?: number }) | ((params: Var[], data: Var[]) => Output) = {},
+  fn: ((...xs: Var[]) => Output) | ((xs: Var[]) => Output) | DataCompileOptions | ShapedCompileOptions<Shapes, Shapes>,
+  options: (CompileOptions & { inputs?: number }) | ((params: never, data: never) => Output) = {},
   ...extra: unknown[]
 ): Compiled {
   if (typeof options === "function") {
@@ -58,7 +87,11 @@ export function compile(
           "object, e.g. compile({ params, data, engine, names, dataNames }, fn)",
       );
     }
-    return compileWithData(fn as DataCompileOptions, options);
+    const spec = fn as unknown;
+    if (spec !== null && typeof spec === "object" && isShapes((spec as { params?: unknown }).params)) {
+      return compileShaped(spec as ShapedCompileOptions<Shapes, Shapes>, options as (p: Variables<Shapes>, d: Variables<Shapes>) => Output);
+    }
+    return compileWithData(fn as DataCompileOptions, options as (params: Var[], data: Var[]) => Output);
   }
   if (fn !== null && typeof fn === "object") {
     throw new TypeError(`tapegrad: compile({ params, data }, fn) needs the traced function second, got ${describe(options)}`);
@@ -109,9 +142,7 @@ export function compile(
     }
     return outputNodes(trace, result);
   });
-  const tape = trace.finish(inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" });
-  checkUnusedComparisons(tape, "compile()");
-  return new Compiled(tape, engine);
+  return finish(trace, inputs, 0, outputs, { ...names, dataNames: [], dataVectorName: "data" }, engine);
 }
 
 function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var[]) => Output): Compiled {
@@ -145,14 +176,114 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
     for (let j = 0; j < data; j++) ds[j] = new Var(trace, trace.push(OP.DATA, j, 0));
     return outputNodes(trace, fn(ps, ds));
   });
-  const tape = trace.finish(params, data, outputs, {
-    inputNames,
-    vectorName: declared?.[0] ?? "params",
-    dataNames,
-    dataVectorName: declared?.[1] ?? "data",
+  const names: TapeNames = { inputNames, vectorName: declared?.[0] ?? "params", dataNames, dataVectorName: declared?.[1] ?? "data" };
+  return finish(trace, params, data, outputs, names, engine);
+}
+
+/**
+ * The end of every compile(): a trace of scalar nodes only becomes a tape (tape.ts) for the
+ * scalar kernels; one with array nodes an array program (array/program.ts).
+ */
+function finish(
+  trace: Trace, inputs: number, data: number, outputs: number[], names: TapeNames | (() => TapeNames), engine: EngineName,
+  layout?: FunctionLayout,
+): Compiled {
+  // Names of 10⁵ elements cost more than compiling an array program: an array function makes them
+  // only if its scalar expansion is ever built (for jvp, Jacobians, Hessians, f.tape).
+  const named = (): TapeNames => (typeof names === "function" ? names() : names);
+  if (trace.arrays.length === 0) {
+    const tape = trace.finish(inputs, data, outputs, named());
+    checkUnusedComparisons(tape, "compile()");
+    return new Compiled(tape, engine);
+  }
+  const program = buildProgram(trace, outputs, inputs, data);
+  checkProgramComparisons(program, "compile()");
+  return new Compiled({ program, names: named, layout: layout ?? tapeLayouts({ inputs, data, ...named() }) }, engine);
+}
+
+/** True for an object of shapes (the named form of params and data). */
+function isShapes(x: unknown): boolean {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+/** Checks a spec's shapes: { name: [] | [n] | [r, c] } with positive integer dimensions. */
+function checkShapes(shapes: unknown, key: string): { name: string; shape: number[] }[] {
+  if (!isShapes(shapes)) {
+    throw new TypeError(
+      `tapegrad: compile({ params, data }, fn): with named params, ${key} must be an object of shapes too ` +
+        `(e.g. { x: [2], y: [] }), got ${describe(shapes)}`,
+    );
+  }
+  return Object.entries(shapes as object).map(([name, shape]) => {
+    const ok = Array.isArray(shape) && shape.length <= 2 && shape.every((d) => Number.isInteger(d) && d >= 1);
+    if (!ok) {
+      const empty = Array.isArray(shape) && shape.some((d) => d === 0);
+      throw new TypeError(
+        `tapegrad: compile({ params, data }, fn): ${key}.${name} must be a shape — [] (a scalar), [n] (a vector) or ` +
+          `[r, c] (a matrix) of positive integers — got ${Array.isArray(shape) ? JSON.stringify(shape) : describe(shape)}` +
+          (empty ? " (arrays have at least one element)" : ""),
+      );
+    }
+    return { name, shape: [...(shape as number[])] };
   });
-  checkUnusedComparisons(tape, "compile()");
-  return new Compiled(tape, engine);
+}
+
+function compileShaped(
+  spec: ShapedCompileOptions<Shapes, Shapes>,
+  fn: (params: Variables<Shapes>, data: Variables<Shapes>) => Output,
+): Compiled {
+  checkOptionKeys(spec, ["params", "data", "engine"], "compile({ params, data }, fn) with named inputs");
+  const engine = engineOf(spec);
+  const params = checkShapes(spec.params, "params");
+  const data = spec.data === undefined ? [] : checkShapes(spec.data, "data");
+  const layout = { params: new Layout(params, "θ"), data: new Layout(data, "a data vector") };
+  const total = layout.params.size + layout.data.size;
+  checkTapeSize(total, "compile({ params, data }, fn)", `the inputs hold ${total} elements`);
+
+  const trace = new Trace();
+  const outputs = withTrace(trace, () => {
+    const ps: Record<string, Var> = {};
+    const ds: Record<string, Var> = {};
+    // Scalar entries first, as the nodes 0 … of a scalar tape (params, then data), so a function
+    // of scalar entries only is an ordinary tape; array entries are one node each.
+    for (const [entries, l, out, op] of [[params, layout.params, ps, OP.INPUT], [data, layout.data, ds, OP.DATA]] as const) {
+      for (const { name } of entries) {
+        const e = l.entry(name);
+        if (e.shape.length === 0) out[name] = new Var(trace, trace.push(op, e.offset, 0));
+      }
+    }
+    for (const [entries, l, out, kind] of [[params, layout.params, ps, "input"], [data, layout.data, ds, "data"]] as const) {
+      for (const { name } of entries) {
+        const e = l.entry(name);
+        if (e.shape.length > 0) out[name] = arrayVar(trace, { kind, op: 0, args: [], shape: e.shape, offset: e.offset });
+      }
+    }
+    // The objects list their keys in the spec's order, whatever the kind of entry.
+    const inOrder = (entries: readonly { name: string }[], vars: Record<string, Var>): Record<string, Var> =>
+      Object.freeze(Object.fromEntries(entries.map(({ name }) => [name, vars[name]!])));
+    return outputNodes(trace, fn(inOrder(params, ps), inOrder(data, ds)));
+  });
+  const names = (): TapeNames => ({
+    inputNames: elementNames(layout.params),
+    vectorName: "params",
+    dataNames: elementNames(layout.data),
+    dataVectorName: "data",
+  });
+  return finish(trace, layout.params.size, layout.data.size, outputs, names, engine, layout);
+}
+
+/** One display name per element of a layout: s, v[3], W[1,0]. */
+function elementNames(layout: Layout): string[] {
+  const names: string[] = [];
+  for (const e of layout.entries) {
+    if (e.shape.length === 0) names.push(e.name);
+    else if (e.shape.length === 1) for (let i = 0; i < e.size; i++) names.push(`${e.name}[${i}]`);
+    else {
+      const c = e.shape[1]!;
+      for (let i = 0; i < e.size; i++) names.push(`${e.name}[${Math.floor(i / c)},${i % c}]`);
+    }
+  }
+  return names;
 }
 
 function engineOf(options: CompileOptions): EngineName {
@@ -169,7 +300,7 @@ function outputNodes(trace: Trace, result: unknown): number[] {
   return list.map((item, j) => {
     if (!(item instanceof Var) && typeof item !== "number") {
       const where = Array.isArray(result) ? `output ${j}` : "the result";
-      throw new TypeError(`tapegrad: ${where} of the compiled function must be a variable or a number, got ${describe(item)}`);
+      throw new TypeError(`tapegrad: ${where} of the compiled function must be a variable (of any shape) or a number, got ${describe(item)}`);
     }
     return nodeOf(trace, item);
   });

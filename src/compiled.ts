@@ -13,6 +13,29 @@ import * as sweeps from "./derivatives.js";
 import type { JacobianMode } from "./mode.js";
 import * as sparse from "./sparse/compressed.js";
 import type { SparsityPattern } from "./sparse/pattern.js";
+import type { Program } from "./array/program.js";
+import { expandProgram } from "./array/expand.js";
+import { ArrayEngine } from "./array/engine.js";
+import { makeJsExecutor } from "./array/js-exec.js";
+import { makeWasmExecutor } from "./array/wasm-exec.js";
+import { Layout, tapeLayouts } from "./array/layout.js";
+
+/** The names a tape carries for display (see Tape). */
+export type TapeNames = Pick<Tape, "inputNames" | "vectorName" | "dataNames" | "dataVectorName">;
+
+/** @internal What compile() hands Compiled for a function with array nodes. */
+export interface ArrayFunction {
+  readonly program: Program;
+  /** The display names of the scalar expansion's inputs (made only if the expansion is). */
+  readonly names: () => TapeNames;
+  readonly layout: FunctionLayout;
+}
+
+/** Where the named inputs live in θ (`params`) and in a data vector (`data`): see docs/arrays.md. */
+export interface FunctionLayout {
+  readonly params: Layout;
+  readonly data: Layout;
+}
 
 /** A dense matrix, row-major: entry (r, c) is data[r·cols + c]. */
 export interface Matrix {
@@ -98,10 +121,26 @@ const threadsOf = new WeakMap<Engine, WorkerPool>();
  * public `tape` can change a result.
  */
 const ownTapes = new WeakMap<Compiled, Tape>();
+/** Each array function's program (its tape, the scalar expansion, is made on first use). */
+const ownPrograms = new WeakMap<Compiled, ArrayFunction>();
 
-/** @internal The tape f replays (not f.tape, which is the user's to read), or undefined for a non-function. */
+/**
+ * @internal The tape f replays (not f.tape, which is the user's to read), or undefined for a
+ * non-function. For an array function: its scalar expansion, made on first use.
+ */
 export function replayedTape(f: Compiled): Tape | undefined {
-  return ownTapes.get(f);
+  const tape = ownTapes.get(f);
+  if (tape !== undefined) return tape;
+  const arrays = ownPrograms.get(f);
+  if (arrays === undefined) return undefined;
+  const expanded = expandProgram(arrays.program, arrays.names());
+  ownTapes.set(f, expanded);
+  return expanded;
+}
+
+/** @internal The array program of f, or undefined for a scalar tape (or a non-function). */
+export function replayedProgram(f: Compiled): Program | undefined {
+  return ownPrograms.get(f)?.program;
 }
 
 /** @internal */
@@ -126,34 +165,59 @@ export class Compiled {
   readonly inputs: number;
   /** Number of outputs. */
   readonly outputs: number;
-  /** Number of nodes on the tape. */
+  /** Number of nodes on the tape; an array node (a whole vector or matrix) counts as one. */
   readonly size: number;
   /** The engine that replays the tape. */
   readonly engine: EngineName;
-  /**
-   * The recorded tape, for display and for other tools: a copy for reading. The function keeps
-   * its own copy, taken when it was compiled, so changing this one (its arrays, its outputs, its
-   * names) has no effect on any result, nor on toDot() or explain().
-   */
-  readonly tape: Tape;
   /** Number of data inputs per point (not differentiated). */
   readonly data: number;
+  /** Where each named input lives in θ and in a data vector, with helpers to pack and read them (docs/arrays.md). */
+  readonly layout: FunctionLayout;
+  private publicTape: Tape | null;
   private replay: Engine | null;
   private pool: WorkerPool | null = null;
 
   /** @internal Use compile(). */
-  constructor(tape: Tape, engine: EngineName) {
-    this.tape = tape;
-    const own = copyTape(tape);
-    ownTapes.set(this, own);
-    this.inputs = tape.inputs;
-    this.outputs = tape.outputs.length;
-    this.data = tape.data;
-    this.size = tape.op.length;
+  constructor(source: Tape | ArrayFunction, engine: EngineName) {
     this.engine = engine;
-    this.replay = engine === "wasm" ? new WasmEngine(own) : new JsEngine(own);
+    if ("program" in source) {
+      const { program } = source;
+      ownPrograms.set(this, source);
+      this.publicTape = null;
+      this.inputs = program.inputs;
+      this.outputs = program.outputCount;
+      this.data = program.data;
+      this.size = program.values.length;
+      this.layout = source.layout;
+      const factory = engine === "wasm" ? makeWasmExecutor : makeJsExecutor;
+      const scalar = (): Engine => {
+        const tape = replayedTape(this)!;
+        return engine === "wasm" ? new WasmEngine(tape) : new JsEngine(tape);
+      };
+      this.replay = new ArrayEngine(program, factory, scalar);
+    } else {
+      this.publicTape = source;
+      const own = copyTape(source);
+      ownTapes.set(this, own);
+      this.inputs = source.inputs;
+      this.outputs = source.outputs.length;
+      this.data = source.data;
+      this.size = source.op.length;
+      this.layout = tapeLayouts(source);
+      this.replay = engine === "wasm" ? new WasmEngine(own) : new JsEngine(own);
+    }
     liveFunctions++;
     registry.register(this, this.replay, this);
+  }
+
+  /**
+   * The recorded tape, for display and for other tools: a copy for reading. The function keeps
+   * its own copy, taken when it was compiled, so changing this one (its arrays, its outputs, its
+   * names) has no effect on any result, nor on toDot() or explain(). A function with array nodes
+   * has the scalar expansion here (one node per element operation), made when first read.
+   */
+  get tape(): Tape {
+    return (this.publicTape ??= copyTape(replayedTape(this)!));
   }
 
   /**
@@ -329,7 +393,7 @@ export class Compiled {
    */
   jacobianSparsity(): SparsityPattern {
     this.live("jacobianSparsity");
-    return sparse.copyPattern(sparse.jacobianPattern(ownTapes.get(this)!));
+    return sparse.copyPattern(sparse.jacobianPattern(replayedTape(this)!));
   }
 
   /**
@@ -339,7 +403,7 @@ export class Compiled {
    */
   hessianSparsity(): SparsityPattern {
     this.live("hessianSparsity");
-    return sparse.copyPattern(sparse.hessianPattern(ownTapes.get(this)!));
+    return sparse.copyPattern(sparse.hessianPattern(replayedTape(this)!));
   }
 
   /**
@@ -354,7 +418,7 @@ export class Compiled {
     checkNumbers(x, this.inputs, "sparseJacobian(x): x");
     const point = this.dataArg(options.data, "sparseJacobian");
     const value = new Float64Array(this.outputs);
-    const result = sparse.sparseJacobian(engine, ownTapes.get(this)!, x, point, mode, value);
+    const result = sparse.sparseJacobian(engine, replayedTape(this)!, x, point, mode, value);
     return { data: result.data, value, mode: result.mode, colors: result.colors };
   }
 
@@ -370,7 +434,7 @@ export class Compiled {
     this.scalarOnly("sparseHessian(x)");
     checkNumbers(x, this.inputs, "sparseHessian(x): x");
     const point = this.dataArg(options.data, "sparseHessian");
-    const result = sparse.sparseHessian(engine, ownTapes.get(this)!, x, point);
+    const result = sparse.sparseHessian(engine, replayedTape(this)!, x, point);
     return { data: result.data, value: result.value, colors: result.colors };
   }
 
@@ -491,7 +555,8 @@ export class Compiled {
       throw new Error('tapegrad: meanGrad(…, { workers }) runs the WebAssembly kernels in each thread; compile with engine "wasm"');
     }
     if (this.pool === null) {
-      this.pool = new WorkerPool(ownTapes.get(this)!);
+      // An array function's threads replay its scalar expansion (the batch kernels' lanes).
+      this.pool = new WorkerPool(replayedTape(this)!);
       threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;

@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  adam, add, compile, concat, constant, div, dot, fit, logSoftmax, logsumexp, matmul, max, mean, min, norm,
+  adam, add, atan2, compile, concat, constant, div, dot, fit, logSoftmax, logsumexp, matmul, max, mean, min, norm,
   outer, pow, prod, reshape, select, sgd, softmax, square, stack, sub, sum, tanh, transpose, type Compiled, type Var,
 } from "../src/index.js";
 import * as R from "./arrays-reference.js";
@@ -261,27 +261,35 @@ describe.each(ENGINES)("array outputs on the %s engine", (engine) => {
     f.dispose();
   });
 
-  it("grad, meanGrad and fit differentiate the first element; evalBatch returns every element", async () => {
+  it("grad, meanGrad and fit need one output element, as for scalar outputs; evalBatch returns every element", async () => {
     const f = compile({ params: { A: [2, 2] }, engine }, ({ A }) => A!.mul(A!));
     const theta = [3, -1, 2, 5];
-    const g = f.grad(theta);
+    // Four output elements: differentiating "the first" silently would hide a slip; say what to do.
+    expect(thrown(() => f.grad(theta))).toMatch(/^tapegrad: grad\(x\) needs a scalar function \(one output\), this one has 4 outputs/);
+    const one = compile({ params: { A: [2, 2] }, engine }, ({ A }) => A!.mul(A!).at(0, 0));
+    const g = one.grad(theta);
     expect(g.value).toBe(9);
     expect(Array.from(g.grad)).toEqual([6, 0, 0, 0]);
-    f.dispose();
+    // A [1] or [1, 1] array is one element: a scalar function too.
+    const single = compile({ params: { A: [2, 2] }, engine }, ({ A }) => A!.mul(A!).reshape([-1]).slice(0, 1).reshape([1, 1]).row(0));
+    expect(Array.from(single.grad(theta).grad)).toEqual([6, 0, 0, 0]);
+    dispose(f, one, single);
 
     const h = compile({ params: { w: [2] }, data: { x: [2] }, engine }, ({ w }, { x }) => w!.mul(x!).add(1));
     expect(h.outputs).toBe(2);
     const dataset = new Float64Array([1, 10, 2, 20, 4, 40]);
     const ev = h.evalBatch([3, 7], dataset);
     expect(Array.from(ev)).toEqual([4, 71, 7, 141, 13, 281]); // B × outputs: every element
-    const mg = h.meanGrad([3, 7], dataset);
+    expect(thrown(() => h.meanGrad([3, 7], dataset))).toMatch(/^tapegrad: meanGrad.*2 outputs/);
+    const h0 = compile({ params: { w: [2] }, data: { x: [2] }, engine }, ({ w }, { x }) => w!.mul(x!).add(1).at(0));
+    const mg = h0.meanGrad([3, 7], dataset);
     expectClose(mg.value, 8, 1e-15);
     expectClose(mg.grad, [7 / 3, 0], 1e-15);
     // fit steps w₀ only (its gradient is the mean of x₀); w₁ does not move
     const theta2 = new Float64Array([3, 7]);
-    await fit(h, theta2, dataset, { optimizer: sgd({ learningRate: 0.5 }), epochs: 1, shuffle: false });
+    await fit(h0, theta2, dataset, { optimizer: sgd({ learningRate: 0.5 }), epochs: 1, shuffle: false });
     expectClose(theta2, [3 - 0.5 * (7 / 3), 7], 1e-15);
-    h.dispose();
+    dispose(h, h0);
   });
 });
 
@@ -404,7 +412,7 @@ describe("shape errors: an Error starting tapegrad: that names the op and both s
     expectShapeError({ a: [2], b: [3] }, ({ a, b }) => max(a!, b!), "max", [[2], [3]]);
     expectShapeError({ a: [2], b: [3] }, ({ a, b }) => min(a!, b!), "min", [[2], [3]]);
     expectShapeError({ a: [2], b: [3] }, ({ a, b }) => a!.lt(b!), "lt", [[2], [3]]);
-    expectShapeError({ a: [2], b: [3] }, ({ a, b }) => a!.atan2(b!), "atan2", [[2], [3]]);
+    expectShapeError({ a: [2], b: [3] }, ({ a, b }) => atan2(a!, b!), "atan2", [[2], [3]]);
   });
 
   it("select", () => {

@@ -102,18 +102,18 @@ const slices: Case[] = [
     (args): Case => ({
       name: `x [6].slice(${args.join(", ")})`,
       inputs: { x: [6] },
-      array: ({ x }) => x!.slice(...(args as [number, number?])),
-      scalar: ({ x }) => S.slice(x!, ...(args as [number, number?])),
-      ref: ({ x }) => R.slice(x!, ...(args as [number, number?])),
+      array: ({ x }) => x!.slice(...(args as unknown as [number, number?])),
+      scalar: ({ x }) => S.slice(x!, ...(args as unknown as [number, number?])),
+      ref: ({ x }) => R.slice(x!, ...(args as unknown as [number, number?])),
     }),
   ),
   ...([[1, 3], [-1], [-10, 2], [0], [3, 4], [1, -1]] as const).map(
     (args): Case => ({
       name: `A [4, 3].slice(${args.join(", ")})`,
       inputs: { A: [4, 3] },
-      array: ({ A }) => A!.slice(...(args as [number, number?])),
-      scalar: ({ A }) => S.slice(A!, ...(args as [number, number?])),
-      ref: ({ A }) => R.slice(A!, ...(args as [number, number?])),
+      array: ({ A }) => A!.slice(...(args as unknown as [number, number?])),
+      scalar: ({ A }) => S.slice(A!, ...(args as unknown as [number, number?])),
+      ref: ({ A }) => R.slice(A!, ...(args as unknown as [number, number?])),
     }),
   ),
   ...[0, 2, 3, -1, -4].map(

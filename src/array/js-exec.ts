@@ -28,53 +28,55 @@ export function operandStrides(operand: ProgramValue, out: ProgramValue, copies:
 }
 
 /** A JS executor with its own buffers. */
-export function makeJsExecutor(program: Program, storage: Storage): JsArrayExecutor {
-  return new JsArrayExecutor(program, storage, new Float64Array(storage.length), new Float64Array(storage.length));
+export function makeJsExecutor(program: Program, storage: Storage): ArrayExecutor {
+  return new JsArrayExecutor(program, storage);
 }
 
-export class JsArrayExecutor {
+/**
+ * The sweeps over an array program, on two Float64Array buffers of the layout in storage.ts.
+ * Subclasses provide the buffers (JS arrays, or views of WebAssembly memory) and the matrix
+ * product; everything else is the same code, so both engines follow the same rules.
+ */
+export abstract class ArrayExecutor {
   constructor(
-    private readonly program: Program,
+    protected readonly program: Program,
     readonly storage: Storage,
-    readonly val: Float64Array,
-    readonly adj: Float64Array,
-  ) {
-    this.fillConstants();
-  }
+  ) {}
 
-  get bytes(): number {
-    return this.val.byteLength + this.adj.byteLength;
-  }
+  /** The values and adjoints (views; the wasm executor's stay valid until the next allocation anywhere). */
+  abstract get val(): Float64Array;
+  abstract get adj(): Float64Array;
+  abstract get bytes(): number;
+  abstract dispose(): void;
+  protected abstract matmul(i: number, reverse: boolean, needA: boolean, needB: boolean): void;
 
   clearAdjoints(): void {
     this.adj.fill(0);
   }
 
-  dispose(): void {
-    // Plain typed arrays: collected with the executor.
-  }
-
-  private fillConstants(): void {
+  protected fillConstants(): void {
     const { values } = this.program;
+    const val = this.val;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (v.kind === "constant") this.val.set(v.values!, this.storage.base[i]!);
+      if (v.kind === "constant") val.set(v.values!, this.storage.base[i]!);
     }
   }
 
   /** Writes θ into the input values and points first … first+B−1 of `rows` (d wide) into the data values. */
   load(x: ArrayLike<number>, rows: ArrayLike<number>, first: number): void {
     const { values } = this.program;
+    const val = this.val;
     const { base, points: P } = this.storage;
     const d = this.program.data;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       const at = base[i]!;
-      if (v.kind === "input") for (let e = 0; e < v.size; e++) this.val[at + e] = x[v.offset + e]!;
+      if (v.kind === "input") for (let e = 0; e < v.size; e++) val[at + e] = x[v.offset + e]!;
       else if (v.kind === "data") {
         for (let l = 0; l < P; l++) {
           const row = (first + l) * d + v.offset;
-          for (let e = 0; e < v.size; e++) this.val[at + e * P + l] = rows[row + e]!;
+          for (let e = 0; e < v.size; e++) val[at + e * P + l] = rows[row + e]!;
         }
       }
     }
@@ -87,7 +89,7 @@ export class JsArrayExecutor {
       switch (v.kind) {
         case "elementwise": case "select": this.elementwise(i, false); break;
         case "fold": this.fold(i, false); break;
-        case "matmul": matmulForward(this.matmulOperands(i), gemmJs, stridedForward); break;
+        case "matmul": this.matmul(i, false, false, false); break;
         case "transpose": this.transpose(i, false); break;
         case "concat": this.concat(i, false); break;
         default: break; // leaves are loaded, views share their root's elements
@@ -104,11 +106,7 @@ export class JsArrayExecutor {
       switch (v.kind) {
         case "elementwise": case "select": this.elementwise(i, true); break;
         case "fold": this.fold(i, true); break;
-        case "matmul": {
-          const [A, B] = v.args.map((x) => values[x]!.needsAdjoint);
-          matmulReverse(this.matmulOperands(i), A!, B!, gemmJs, stridedReverse);
-          break;
-        }
+        case "matmul": this.matmul(i, true, values[v.args[0]!]!.needsAdjoint, values[v.args[1]!]!.needsAdjoint); break;
         case "transpose": this.transpose(i, true); break;
         case "concat": this.concat(i, true); break;
         default: break;
@@ -116,14 +114,15 @@ export class JsArrayExecutor {
     }
   }
 
-  private matmulOperands(i: number): MatmulOperands<Float64Array> {
+  /** matmul i's dimensions and where its operands live, on buffers of type Buf. */
+  protected matmulOperands<Buf>(i: number, val: Buf, adj: Buf): MatmulOperands<Buf> {
     const v = this.program.values[i]!;
     const [A, B] = v.args.map((x) => this.program.values[x]!);
     const [r, k] = A!.shape as [number, number];
     const { base, points } = this.storage;
     return {
       r, k, c: B!.shape[1]!, points, aBatched: A!.batched, bBatched: B!.batched,
-      a: base[v.args[0]!]!, b: base[v.args[1]!]!, out: base[i]!, val: this.val, adj: this.adj,
+      a: base[v.args[0]!]!, b: base[v.args[1]!]!, out: base[i]!, val, adj,
     };
   }
 
@@ -145,10 +144,14 @@ export class JsArrayExecutor {
     const f = VALUE[code]!;
     const da = DA[code]!;
     const db = DB[code]!;
-    let o = base[i]!;
-    for (let r = 0; r < R; r++) {
-      for (let c = 0; c < C; c++) {
-        for (let l = 0; l < L; l++, o++) {
+    // The reverse sweep visits the elements last to first, as the scalar tape's reverse sweep
+    // visits the same function written element by element: a broadcast operand's adjoint is then
+    // summed in the same order, to the same bits.
+    const step = reverse ? -1 : 1;
+    for (let r = reverse ? R - 1 : 0; reverse ? r >= 0 : r < R; r += step) {
+      for (let c = reverse ? C - 1 : 0; reverse ? c >= 0 : c < C; c += step) {
+        for (let l = reverse ? L - 1 : 0; reverse ? l >= 0 : l < L; l += step) {
+          const o = base[i]! + (r * C + c) * L + l;
           const ia = at[0]! + r * st[0]![0] + c * st[0]![1] + l * st[0]![2];
           const ib = ops.length > 1 ? at[1]! + r * st[1]![0] + c * st[1]![1] + l * st[1]![2] : 0;
           if (select) {
@@ -224,13 +227,14 @@ export class JsArrayExecutor {
     const L = copies[i]!;
     const from = base[v.args[0]!]!;
     const to = base[i]!;
+    const { val, adj } = this;
     for (let a = 0; a < r; a++) {
       for (let b = 0; b < c; b++) {
         for (let l = 0; l < L; l++) {
           const src = from + (a * c + b) * L + l;
           const dst = to + (b * r + a) * L + l;
-          if (reverse) this.adj[src] += this.adj[dst]!;
-          else this.val[dst] = this.val[src]!;
+          if (reverse) adj[src] += adj[dst]!;
+          else val[dst] = val[src]!;
         }
       }
     }
@@ -241,6 +245,7 @@ export class JsArrayExecutor {
     const v = values[i]!;
     const { base, copies } = this.storage;
     const L = copies[i]!;
+    const { val, adj } = this;
     let e0 = 0;
     for (const p of v.args) {
       const part = values[p]!;
@@ -252,11 +257,38 @@ export class JsArrayExecutor {
         for (let l = 0; l < L; l++) {
           const dst = base[i]! + (e0 + e) * L + l;
           const src = from + e * P + l * step;
-          if (!reverse) this.val[dst] = this.val[src]!;
-          else if (need) this.adj[src] += this.adj[dst]!;
+          if (!reverse) val[dst] = val[src]!;
+          else if (need) adj[src] += adj[dst]!;
         }
       }
       e0 += part.size;
     }
+  }
+}
+
+/** The reference executor: plain Float64Arrays and the JS product. */
+class JsArrayExecutor extends ArrayExecutor {
+  readonly val: Float64Array;
+  readonly adj: Float64Array;
+
+  constructor(program: Program, storage: Storage) {
+    super(program, storage);
+    this.val = new Float64Array(storage.length);
+    this.adj = new Float64Array(storage.length);
+    this.fillConstants();
+  }
+
+  get bytes(): number {
+    return this.val.byteLength + this.adj.byteLength;
+  }
+
+  dispose(): void {
+    // Plain typed arrays: collected with the executor.
+  }
+
+  protected matmul(i: number, reverse: boolean, needA: boolean, needB: boolean): void {
+    const o = this.matmulOperands(i, this.val, this.adj);
+    if (reverse) matmulReverse(o, needA, needB, gemmJs, stridedReverse);
+    else matmulForward(o, gemmJs, stridedForward);
   }
 }

@@ -3,6 +3,7 @@
  * order the spec lists them, each row-major, one after another.
  */
 import { describe } from "../var.js";
+import type { Tape } from "../tape.js";
 import { showShape, sizeOf } from "./node.js";
 
 /** One named input: its first index in the flat array, its shape and its number of elements. */
@@ -122,4 +123,23 @@ function entryValues(e: LayoutEntry, values: unknown): ArrayLike<number> {
 function checked(x: unknown, bad: (why: string) => never): number {
   if (typeof x !== "number") bad(`a value is ${describe(x)}`);
   return x as number;
+}
+
+/**
+ * The layouts of a scalar tape: one scalar entry per named input (compile((x, y) => …)), or one
+ * vector entry named after the vector ({ inputs: n }, { params: n, data: m }); none for 0 inputs.
+ */
+export function tapeLayouts(tape: Pick<Tape, "inputs" | "data" | "inputNames" | "vectorName" | "dataNames" | "dataVectorName">): {
+  params: Layout;
+  data: Layout;
+} {
+  const entries = (count: number, names: readonly string[], vector: string): { name: string; shape: number[] }[] => {
+    if (count === 0) return [];
+    if (names.length === count) return names.map((name) => ({ name, shape: [] }));
+    return [{ name: vector, shape: [count] }];
+  };
+  return {
+    params: new Layout(entries(tape.inputs, tape.inputNames, tape.vectorName), "θ"),
+    data: new Layout(entries(tape.data, tape.dataNames, tape.dataVectorName), "a data vector"),
+  };
 }

@@ -90,8 +90,8 @@ export const stridedForward = (o: MatmulOperands<Float64Array>): void => perPoin
 export const stridedReverse = (o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): void => perPoint(o, true, needA, needB);
 
 /**
- * The reference product, summing k = 0 … K−1 for each output from 0 (then adding C when acc):
- * the order the WebAssembly kernel keeps, so both engines give the same bits.
+ * The reference product, summing k = 0 … K−1 for each output starting from C (acc) or +0: the
+ * order the WebAssembly kernel keeps (assembly/gemm.ts), so both engines give the same bits.
  */
 export function gemmJs(
   M: number, N: number, K: number,
@@ -101,14 +101,14 @@ export function gemmJs(
 ): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      let s = 0;
+      const at = c + i * ldc + j;
+      let s = acc ? C[at]! : 0;
       for (let m = 0; m < K; m++) {
         const x = transA ? A[a + m * lda + i]! : A[a + i * lda + m]!;
         const y = transB ? B[b + j * ldb + m]! : B[b + m * ldb + j]!;
         s += x * y;
       }
-      const at = c + i * ldc + j;
-      C[at] = acc ? C[at]! + s : s;
+      C[at] = s;
     }
   }
 }

@@ -108,3 +108,22 @@ export function buildProgram(trace: Trace, outputRefs: readonly number[], inputs
   const outputs = outputRefs.map(id);
   return { values, outputs, outputCount: outputs.reduce((n, v) => n + values[v]!.size, 0), inputs, data };
 }
+
+/**
+ * The array form of compile()'s check for comparisons no output uses (unused-comparisons.ts
+ * says why): a JS if / ?: on a variable records a comparison and bakes one branch in.
+ */
+export function checkProgramComparisons(program: Program, what: string): void {
+  const { values } = program;
+  const used = new Uint8Array(values.length);
+  for (const o of program.outputs) used[o] = 1;
+  for (let i = values.length - 1; i >= 0; i--) if (used[i] === 1) for (const x of values[i]!.args) used[x] = 1;
+  const unused = values.filter((v, i) => used[i] === 0 && v.kind === "elementwise" && opRule(v.op).kind === "compare");
+  if (unused.length === 0) return;
+  const name = opRule(unused[0]!.op).name;
+  const more = unused.length > 1 ? ` (and ${unused.length - 1} more)` : "";
+  throw new Error(
+    `tapegrad: ${what}: a comparison (${name}) was recorded but no output uses it${more}: a JS if / ?: / && on a ` +
+      `variable is decided once while recording; use select(${name}(a, b), x, y)`,
+  );
+}

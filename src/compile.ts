@@ -300,7 +300,7 @@ function outputNodes(trace: Trace, result: unknown): number[] {
   return list.map((item, j) => {
     if (!(item instanceof Var) && typeof item !== "number") {
       const where = Array.isArray(result) ? `output ${j}` : "the result";
-      throw new TypeError(`tapegrad: ${where} of the compiled function must be a variable (of any shape) or a number, got ${describe(item)}`);
+      throw new TypeError(`tapegrad: ${where} of the compiled function must be a variable or a number, got ${describe(item)}`);
     }
     return nodeOf(trace, item);
   });

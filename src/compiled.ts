@@ -33,7 +33,9 @@ export interface ArrayFunction {
 
 /** Where the named inputs live in θ (`params`) and in a data vector (`data`): see docs/arrays.md. */
 export interface FunctionLayout {
+  /** The layout of θ: the differentiated inputs. */
   readonly params: Layout;
+  /** The layout of one data vector (a row of a dataset). */
   readonly data: Layout;
 }
 

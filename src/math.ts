@@ -61,7 +61,12 @@ function fold(op: number, list: readonly Operand[]): Var {
  * any shapes broadcast (elementwise). min(x) of one array variable is its smallest element,
  * min(x, { axis }) the smallest along an axis (docs/arrays.md).
  */
+/** min(x, { axis }): the smallest element along an axis of a matrix x; ∂ = 1 to it, a tie to the first. */
 export function min(x: Var, options: AxisOptions): Var;
+/**
+ * min(x, y, …) (or min(xs)): elementwise, left to right; ∂ = 1 to the smallest operand, a tie to the first.
+ * min(x) of one array variable: its smallest element.
+ */
 export function min(...xs: (Operand | readonly Operand[])[]): Var;
 export function min(...xs: unknown[]): Var {
   return reduction("min", xs) ?? fold(OP.MIN, operands("min", xs as (Operand | readonly Operand[])[]));
@@ -72,7 +77,12 @@ export function min(...xs: unknown[]): Var {
  * any shapes broadcast (elementwise). max(x) of one array variable is its largest element,
  * max(x, { axis }) the largest along an axis (docs/arrays.md).
  */
+/** max(x, { axis }): the largest element along an axis of a matrix x; ∂ = 1 to it, a tie to the first. */
 export function max(x: Var, options: AxisOptions): Var;
+/**
+ * max(x, y, …) (or max(xs)): elementwise, left to right; ∂ = 1 to the largest operand, a tie to the first.
+ * max(x) of one array variable: its largest element.
+ */
 export function max(...xs: (Operand | readonly Operand[])[]): Var;
 export function max(...xs: unknown[]): Var {
   return reduction("max", xs) ?? fold(OP.MAX, operands("max", xs as (Operand | readonly Operand[])[]));

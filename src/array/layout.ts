@@ -8,9 +8,13 @@ import { showShape, sizeOf } from "./node.js";
 
 /** One named input: its first index in the flat array, its shape and its number of elements. */
 export interface LayoutEntry {
+  /** The key the spec gave it. */
   readonly name: string;
+  /** Its first index in the flat array. */
   readonly offset: number;
+  /** Its shape: [] a scalar, [n] a vector, [r, c] a row-major matrix. */
   readonly shape: readonly number[];
+  /** Its number of elements. */
   readonly size: number;
 }
 

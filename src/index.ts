@@ -1,5 +1,5 @@
 /**
- * tapegrad: record a scalar function once as a tape, replay it in WebAssembly — values, forward
+ * tapegrad: record a function of scalars, vectors and matrices once, replay it in WebAssembly — values, forward
  * mode (jvp), reverse mode (grad, vjp) — float64 end to end.
  */
 export {

@@ -6,7 +6,8 @@
  * engines (test/arrays-harness.ts); the large ones through products with a few directions rather
  * than full Jacobians and Hessians.
  */
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import * as tg from "../src/index.js";
 import { matmul, transpose } from "../src/index.js";
 import * as R from "./arrays-reference.js";
 import { checkBatch, checkEnginesAgree, checkFirstOrder, checkScalarVersion, checkSecondOrder, ENGINES, S, type Case } from "./arrays-harness.js";
@@ -96,4 +97,34 @@ describe("matmul sizes: the wasm and js engines agree", () => {
 
 describe("matmul sizes: the test's scalar versions against the reference (no array variables involved)", () => {
   for (const c of CASES) it(c.name, () => checkScalarVersion(c, "js"));
+});
+
+// The zero rule through a product: a zero adjoint times an infinite factor contributes 0, as in
+// the element-by-element version (mul nodes with a zero adjoint are skipped), not 0·∞ = NaN.
+describe.each(ENGINES)("matmul follows the zero rule on the %s engine", (engine) => {
+  it("Ā = Ḡ·Bᵀ with an infinite B where Ḡ is 0 (B a constant)", () => {
+    const f = tg.compile({ params: { A: [2, 2] }, engine }, ({ A }) => matmul(A, tg.constant([[3, Infinity], [5, 7]])).at(0, 0));
+    const { value, grad } = f.grad([1, 2, 3, 4]);
+    expect(value).toBe(13);
+    expect([...grad]).toEqual([3, 5, 0, 0]);
+    f.dispose();
+  });
+
+  it("with a batched B (data) in grad, meanGrad and gradBatch", () => {
+    const f = tg.compile({ params: { A: [2, 2] }, data: { B: [2, 2] }, engine }, ({ A }, { B }) => matmul(A, B).at(0, 0));
+    const rows = new Float64Array([3, Infinity, 5, 7, 1, -Infinity, 2, 0, 4, NaN, 6, 1]);
+    expect([...f.grad([1, 2, 3, 4], rows.subarray(0, 4)).grad]).toEqual([3, 5, 0, 0]);
+    const mean = f.meanGrad([1, 2, 3, 4], rows);
+    expect([...mean.grad]).toEqual([(3 + 1 + 4) / 3, (5 + 2 + 6) / 3, 0, 0].map((x) => expect.closeTo(x, 14)));
+    expect([...f.gradBatch([1, 2, 3, 4], rows).grad]).toEqual([3, 5, 0, 0, 1, 2, 0, 0, 4, 6, 0, 0]);
+    f.dispose();
+  });
+
+  it("B̄ = Aᵀ·Ḡ with an infinite A (data) where Ḡ is 0, and a NaN where it is not", () => {
+    const f = tg.compile({ params: { W: [2, 2] }, data: { X: [2, 2] }, engine }, ({ W }, { X }) => matmul(X, W).at(0, 0));
+    expect([...f.grad([1, 2, 3, 4], [1, 2, Infinity, 3]).grad]).toEqual([1, 0, 2, 0]);
+    // a NaN that meets a nonzero adjoint stays NaN
+    expect([...f.grad([1, 2, 3, 4], [NaN, 2, Infinity, 3]).grad]).toEqual([NaN, 0, 2, 0]);
+    f.dispose();
+  });
 });

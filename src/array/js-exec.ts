@@ -5,7 +5,9 @@
  * rules: the zero rule for each partial, zero adjoints skipped.
  */
 import { OP, OPS, zmul } from "../ops.js";
-import { matmulForward, matmulReverse, gemmJs, stridedForward, stridedReverse, type MatmulOperands } from "./matmul.js";
+import {
+  matmulForward, matmulReverse, gemmJs, stridedForward, stridedReverse, zeroRuleNeeded, zeroRuleReverse, type MatmulOperands,
+} from "./matmul.js";
 import type { Program, ProgramValue } from "./program.js";
 import type { Storage } from "./storage.js";
 
@@ -106,7 +108,14 @@ export abstract class ArrayExecutor {
       switch (v.kind) {
         case "elementwise": case "select": this.elementwise(i, true); break;
         case "fold": this.fold(i, true); break;
-        case "matmul": this.matmul(i, true, values[v.args[0]!]!.needsAdjoint, values[v.args[1]!]!.needsAdjoint); break;
+        case "matmul": {
+          const needA = values[v.args[0]!]!.needsAdjoint;
+          const needB = values[v.args[1]!]!.needsAdjoint;
+          const views = this.matmulOperands(i, this.val, this.adj);
+          if (zeroRuleNeeded(views, needA, needB)) zeroRuleReverse(views, needA, needB);
+          else this.matmul(i, true, needA, needB);
+          break;
+        }
         case "transpose": this.transpose(i, true); break;
         case "concat": this.concat(i, true); break;
         default: break;

@@ -25,28 +25,60 @@ export interface MatmulOperands<Buf> {
   val: Buf; adj: Buf;
 }
 
-/** Both operands batched: one small product per point, elements strided by B (rare; plain loops). */
-function perPoint(o: MatmulOperands<Float64Array>, reverse: boolean, needA: boolean, needB: boolean): void {
+/**
+ * The products as plain loops, for any batching (element e of a batched value for point l at
+ * base + e·B + l, of an unbatched one at base + e). Used when both operands are batched (rare) and
+ * by the reverse rule when the zero rule must be kept (zeroRuleNeeded): a zero adjoint is skipped,
+ * so 0·∞ contributes 0 as in the element-by-element version, not NaN.
+ */
+function loops(o: MatmulOperands<Float64Array>, reverse: boolean, needA: boolean, needB: boolean): void {
   const { r, k, c, points: P, a, b, out, val, adj } = o;
-  for (let l = 0; l < P; l++) {
+  const pa = o.aBatched ? P : 1, la = o.aBatched ? 1 : 0;
+  const pb = o.bBatched ? P : 1, lb = o.bBatched ? 1 : 0;
+  const batched = o.aBatched || o.bBatched;
+  const po = batched ? P : 1;
+  for (let l = 0; l < po; l++) {
     for (let i = 0; i < r; i++) {
       for (let j = 0; j < c; j++) {
-        const ci = out + (i * c + j) * P + l;
+        const ci = out + (i * c + j) * po + l;
         if (!reverse) {
           let s = 0;
-          for (let m = 0; m < k; m++) s += val[a + (i * k + m) * P + l]! * val[b + (m * c + j) * P + l]!;
+          for (let m = 0; m < k; m++) s += val[a + (i * k + m) * pa + l * la]! * val[b + (m * c + j) * pb + l * lb]!;
           val[ci] = s;
         } else {
           const g = adj[ci]!;
+          if (g === 0) continue;
           for (let m = 0; m < k; m++) {
-            if (needA) adj[a + (i * k + m) * P + l] += g * val[b + (m * c + j) * P + l]!;
-            if (needB) adj[b + (m * c + j) * P + l] += g * val[a + (i * k + m) * P + l]!;
+            const ai = a + (i * k + m) * pa + l * la;
+            const bi = b + (m * c + j) * pb + l * lb;
+            if (needA) adj[ai] += g * val[bi]!;
+            if (needB) adj[bi] += g * val[ai]!;
           }
         }
       }
     }
   }
 }
+
+/**
+ * Whether the reverse products could make 0·∞ = NaN where the zero rule gives 0: the adjoint Ḡ
+ * has a zero and the other factor of a needed product is not finite. Two scans of the operands,
+ * cheap beside the products (O(r·c + k·c) against O(r·k·c)).
+ */
+export function zeroRuleNeeded(o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): boolean {
+  const { r, k, c, points: P, a, b, out, val, adj } = o;
+  const nonFinite = (at: number, n: number): boolean => {
+    for (let e = at; e < at + n; e++) if (!Number.isFinite(val[e]!)) return true;
+    return false;
+  };
+  if (!((needA && nonFinite(b, k * c * (o.bBatched ? P : 1))) || (needB && nonFinite(a, r * k * (o.aBatched ? P : 1))))) return false;
+  const n = r * c * (o.aBatched || o.bBatched ? P : 1);
+  for (let e = out; e < out + n; e++) if (adj[e] === 0) return true;
+  return false;
+}
+
+/** The reverse rule by loops with the zero rule (see zeroRuleNeeded). */
+export const zeroRuleReverse = (o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): void => loops(o, true, needA, needB);
 
 /** The forward products: C = A·B. `strided` gets the case of two batched operands (Float64Array buffers). */
 export function matmulForward<Buf>(o: MatmulOperands<Buf>, gemm: Gemm<Buf>, strided: (o: MatmulOperands<Buf>) => void): void {
@@ -86,8 +118,8 @@ export function matmulReverse<Buf>(
 }
 
 /** The strided case on Float64Array buffers (both engines: the wasm engine passes views of its memory). */
-export const stridedForward = (o: MatmulOperands<Float64Array>): void => perPoint(o, false, false, false);
-export const stridedReverse = (o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): void => perPoint(o, true, needA, needB);
+export const stridedForward = (o: MatmulOperands<Float64Array>): void => loops(o, false, false, false);
+export const stridedReverse = (o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): void => loops(o, true, needA, needB);
 
 /**
  * The reference product, summing k = 0 … K−1 for each output starting from C (acc) or +0: the

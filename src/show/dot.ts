@@ -5,13 +5,14 @@
  * reverse mode each node also shows its adjoint ∂f/∂node, in forward mode its tangent ∂node/∂x.
  * With { constants: "inline" } constants are not nodes: the operators' definitions name them.
  */
-import type { Compiled } from "../compiled.js";
+import { replayedProgram, type Compiled } from "../compiled.js";
+import { arrayDot } from "./array-dot.js";
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import { atom, partialFormula } from "./formulas.js";
 import { expression, nameOf } from "./names.js";
 import {
-  edgePartial, formatNumber, graphOf, nodeAdjoints, nodeTangents, nodeValues, type GraphEdge,
+  edgePartial, formatNumber, graphOf, nodeAdjoints, nodeTangents, nodeValues, quote, type GraphEdge,
 } from "./graph.js";
 import { checkOptionKeys } from "../validate.js";
 import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
@@ -21,7 +22,7 @@ export interface DotOptions {
   /** The point: one number per input, or { name: value }. Without it the labels are formulas. */
   at?: Point;
   /** A function with data inputs: their values at the point (needed with `at`). */
-  data?: ArrayLike<number>;
+  data?: Point;
   /** "reverse": every node shows its adjoint ∂f/∂node; "forward": its tangent ∂node/∂wrt; default neither. Needs `at`. */
   mode?: "forward" | "reverse";
   /** Forward mode: the input whose tangent is seeded with 1 (name or index; default input 0). */
@@ -49,12 +50,15 @@ export const MAX_DOT_NODES = 100_000;
 
 /** The graph of f as Graphviz DOT (render with `dot -Tsvg`). */
 export function toDot(f: Compiled, options: DotOptions = {}): string {
-  const tape = tapeOf(f, "toDot()");
+  const program = f !== null && typeof f === "object" ? replayedProgram(f) : undefined;
+  if (program !== undefined && f.disposed) throw new Error("tapegrad: toDot() called on a disposed function");
+  const tape = program === undefined ? tapeOf(f, "toDot()") : null;
   if (options === null || typeof options !== "object") throw new TypeError("tapegrad: toDot(f, options): options must be an object");
   checkOptionKeys(options, ["at", "data", "mode", "wrt", "output", "digits", "constants"], "toDot(f, options)");
-  if (tape.op.length > MAX_DOT_NODES) {
+  const nodes = program === undefined ? tape!.op.length : program.values.length;
+  if (nodes > MAX_DOT_NODES) {
     throw new RangeError(
-      `tapegrad: toDot(): the tape has ${tape.op.length.toLocaleString("en-US")} nodes, more than the ` +
+      `tapegrad: toDot(): the ${program === undefined ? "tape" : "function"} has ${nodes.toLocaleString("en-US")} nodes, more than the ` +
         `${MAX_DOT_NODES.toLocaleString("en-US")} toDot() draws (Graphviz cannot lay out more anyway); ` +
         "draw a smaller instance of the function (fewer inputs), or use explain() for one derivative",
     );
@@ -79,6 +83,14 @@ export function toDot(f: Compiled, options: DotOptions = {}): string {
   if (options.output !== undefined && mode === "forward") {
     throw new Error('tapegrad: toDot(): output picks the output of reverse mode; forward mode shows ∂node/∂wrt for every node');
   }
+  if (program !== undefined) {
+    return arrayDot(f, program, { at: options.at, data: options.data, mode, output: options.output, digits, constants });
+  }
+  return scalarDot(tape!, options, mode, digits, constants);
+}
+
+/** The lecture's picture of a scalar tape. */
+function scalarDot(tape: Tape, options: DotOptions, mode: DotOptions["mode"], digits: number, constants: "nodes" | "inline"): string {
   const output = resolveOutput(tape, options.output, "toDot()");
   const wrt = mode === "forward" ? resolveInput(tape, options.wrt ?? 0, "toDot()") : 0;
   const num = (x: number): string => formatNumber(x, digits);
@@ -163,9 +175,4 @@ function edgeLabel(tape: Tape, edge: GraphEdge, val: Float64Array | null, num: (
     return edge.role === "true" ? `1 if ${condition} > 0` : `1 if ${condition} ≤ 0`;
   }
   return partialFormula(code, edge.role === "b" ? "b" : "a", nameOf(tape, tape.a[node]!), nameOf(tape, tape.b[node]!));
-}
-
-/** A DOT double-quoted string: backslashes and quotes escaped, newlines as \n. */
-function quote(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }

@@ -8,10 +8,12 @@
  * counted first (one pass over the tape, dynamic programming) and explain() refuses, before
  * enumerating anything, when there are more than `maxPaths`.
  */
-import type { Compiled } from "../compiled.js";
+import { replayedProgram, type Compiled } from "../compiled.js";
 import { edgePartial, formatNumber, graphOf, nodeValues, type GraphEdge } from "./graph.js";
 import { expression, nameOf } from "./names.js";
-import { outputName, resolveData, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point } from "./point.js";
+import {
+  isEntries, outputName, resolveData, resolveEntries, resolveInput, resolveOutput, resolvePoint, tapeOf, type InputRef, type Point,
+} from "./point.js";
 import { dataName, inputName, type Tape } from "../tape.js";
 import { OP, zmul } from "../ops.js";
 import { checkOptionKeys } from "../validate.js";
@@ -38,7 +40,7 @@ export interface ExplainOptions {
   /** Required: the point, one number per input or { name: value }. */
   at: Point;
   /** A function with data inputs: their values at the point (required there). */
-  data?: ArrayLike<number>;
+  data?: Point;
   /** The input to differentiate by (name or index); required unless f has one input. */
   wrt?: InputRef;
   /** The output to differentiate (index; default 0). */
@@ -98,8 +100,15 @@ export function explain(f: Compiled, options: ExplainOptions): Explanation {
     );
   }
   if (options.at === undefined) throw new Error("tapegrad: explain(): needs a point: pass at");
-  const at = resolvePoint(tape, options.at, "explain()");
-  const data = resolveData(tape, options.data, "explain()");
+  // An array function is explained on its element graph (the scalar expansion); its point may
+  // also be given by entries, as toDot() takes it.
+  const arrays = replayedProgram(f) !== undefined;
+  const at = arrays && isEntries(f.layout.params, options.at)
+    ? resolveEntries(f.layout.params, options.at, "explain(): at")
+    : resolvePoint(tape, options.at, "explain()");
+  const data = arrays && isEntries(f.layout.data, options.data)
+    ? resolveEntries(f.layout.data, options.data, "explain(): data")
+    : resolveData(tape, options.data, "explain()");
   if (options.wrt === undefined && tape.inputs !== 1) {
     throw new Error(`tapegrad: explain(): f has ${tape.inputs} inputs; say which one with wrt (a name or an index)`);
   }

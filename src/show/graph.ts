@@ -150,3 +150,8 @@ export function formatNumber(x: number, digits = 6): string {
   if (!Number.isFinite(x)) return String(x);
   return String(Number(x.toPrecision(digits)));
 }
+
+/** A DOT double-quoted string: backslashes and quotes escaped, newlines as \n. */
+export function quote(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}

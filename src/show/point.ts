@@ -5,10 +5,15 @@
 import { replayedTape, type Compiled } from "../compiled.js";
 import { inputName, type Tape } from "../tape.js";
 import { checkNumbers } from "../validate.js";
+import type { EntryValues, Layout } from "../array/layout.js";
 import { describe } from "../var.js";
 
-/** A point: one number per input in order, or an object keyed by input name. */
-export type Point = ArrayLike<number> | Readonly<Record<string, number>>;
+/**
+ * A point: one number per input in order, or an object keyed by input name. For a function with
+ * array inputs also an object of its layout's entries, each a number, a flat array or a matrix's
+ * rows, as `f.layout.params.pack` takes them ({ W: [[1, 2], [3, 4]], b: [0, 1] }).
+ */
+export type Point = ArrayLike<number> | Readonly<Record<string, EntryValues>>;
 
 /** An input, by name or by index. */
 export type InputRef = string | number;
@@ -94,4 +99,27 @@ export function resolveOutput(tape: Tape, output: unknown, what: string): number
 /** The name of output j in formulas: f, or f[j] when there are several. */
 export function outputName(tape: Tape, j: number): string {
   return tape.outputs.length === 1 ? "f" : `f[${j}]`;
+}
+
+/**
+ * A point or data vector of an array function: a flat array of the layout's size, or an object of
+ * its entries as layout.pack takes them ({ W: rows, b: [...] }). `what` names the option, e.g. "toDot(): at".
+ */
+export function resolveEntries(layout: Layout, given: unknown, what: string): Float64Array {
+  if (given !== null && typeof given === "object" && typeof (given as { length?: unknown }).length !== "number") {
+    try {
+      return layout.pack(given as Record<string, number>);
+    } catch (e) {
+      throw new Error(`tapegrad: ${what}: ${(e as Error).message.replace(/^tapegrad: /, "")}`);
+    }
+  }
+  checkNumbers(given, layout.size, what);
+  return Float64Array.from(given as ArrayLike<number>);
+}
+
+/** Whether `given` is an object keyed by the layout's entry names (all of them known). */
+export function isEntries(layout: Layout, given: unknown): boolean {
+  if (given === null || typeof given !== "object" || typeof (given as { length?: unknown }).length === "number") return false;
+  const keys = Object.keys(given);
+  return keys.length > 0 && keys.every((k) => layout.entries.some((e) => e.name === k));
 }

@@ -20,6 +20,9 @@ export { tangent } from "./generated/tangent";
 export { tangentLanes } from "./tangent_lanes";
 export { reverseLanes } from "./reverse_lanes";
 export { hvpLanes } from "./generated/hvp";
+export { batchForward } from "./generated/batch_forward";
+export { batchReverse } from "./generated/batch_reverse";
+export { addInto, sumStrided, addStrided } from "./arrays";
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize {

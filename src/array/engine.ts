@@ -98,7 +98,7 @@ export class ArrayEngine implements Engine {
       const v = this.program.values[i]!;
       const at = base[i]!;
       if (add) for (let k = 0; k < v.size; k++) grad[v.offset + k] += adj[at + k]!;
-      else for (let k = 0; k < v.size; k++) grad[v.offset + k] = adj[at + k]!;
+      else grad.set(adj.subarray(at, at + v.size), v.offset);
     }
   }
 

@@ -74,7 +74,11 @@ export abstract class ArrayExecutor {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       const at = base[i]!;
-      if (v.kind === "input") for (let e = 0; e < v.size; e++) val[at + e] = x[v.offset + e]!;
+      if (v.kind === "input") {
+        // A typed array copies as one block (memcpy); other array-likes element by element.
+        if (x instanceof Float64Array) val.set(x.subarray(v.offset, v.offset + v.size), at);
+        else for (let e = 0; e < v.size; e++) val[at + e] = x[v.offset + e]!;
+      }
       else if (v.kind === "data") {
         for (let l = 0; l < P; l++) {
           const row = (first + l) * d + v.offset;
@@ -84,9 +88,22 @@ export abstract class ArrayExecutor {
     }
   }
 
+  /**
+   * An executor that fuses runs of values (wasm-exec.ts) runs the one starting at i (forward) or
+   * ending at i (reverse) and returns the index the sweep goes on from (its other end); -1: no run.
+   */
+  protected runFused(_i: number, _reverse: boolean): number {
+    return -1;
+  }
+
   forward(): void {
     const { values } = this.program;
     for (let i = 0; i < values.length; i++) {
+      const fused = this.runFused(i, false);
+      if (fused >= 0) {
+        i = fused;
+        continue;
+      }
       const v = values[i]!;
       switch (v.kind) {
         case "elementwise": case "select": this.elementwise(i, false); break;
@@ -103,6 +120,11 @@ export abstract class ArrayExecutor {
   reverse(): void {
     const { values } = this.program;
     for (let i = values.length - 1; i >= 0; i--) {
+      const fused = this.runFused(i, true);
+      if (fused >= 0) {
+        i = fused;
+        continue;
+      }
       const v = values[i]!;
       if (!v.needsAdjoint) continue;
       switch (v.kind) {
@@ -189,7 +211,7 @@ export abstract class ArrayExecutor {
   }
 
   /** A left fold along the middle of (outer, middle, inner); the reverse is the chain rule through the fold's steps. */
-  private fold(i: number, reverse: boolean): void {
+  protected fold(i: number, reverse: boolean): void {
     const v = this.program.values[i]!;
     const [O, M, I0] = v.fold!;
     const { base, copies } = this.storage;

@@ -23,7 +23,11 @@ export function copiesOf(v: ProgramValue, points: number): number {
   return v.batched ? points : 1;
 }
 
-export function layoutStorage(program: Program, points: number, align = 1): Storage {
+/**
+ * `internal` marks values no one reads outside a fused run (fusion.ts): they live only in the
+ * run's block buffers and get no region here (base 0, never read).
+ */
+export function layoutStorage(program: Program, points: number, align = 1, internal?: Uint8Array): Storage {
   const n = program.values.length;
   const base = new Int32Array(n);
   const copies = new Int32Array(n);
@@ -32,7 +36,9 @@ export function layoutStorage(program: Program, points: number, align = 1): Stor
     const v = program.values[i]!;
     const k = copiesOf(v, points);
     copies[i] = k;
-    if (v.kind === "view") {
+    if (internal !== undefined && internal[i] === 1) {
+      base[i] = 0;
+    } else if (v.kind === "view") {
       base[i] = base[v.root]! + v.rootOffset * k;
     } else {
       next = Math.ceil(next / align) * align;

@@ -3,9 +3,10 @@
  * module's linear memory, matrix products by the blocked SIMD kernel (assembly/gemm.ts), and the
  * other kinds by the same sweeps as the reference (js-exec.ts) over views of that memory.
  *
- * Why the elementwise and fold sweeps are not (yet) kernels: V8 compiles those loops to tight
- * machine code already, and on the models that matter (MLPs) the products are > 90 % of the time.
- * The views are taken from the heap at each use, never kept: any allocation may grow memory.
+ * Runs of elementwise values whose elements line up are fused (fusion.ts) and replayed by the
+ * batch kernels in blocks of lanes; the rest (broadcasts across rows, folds, concat, transpose)
+ * runs the reference's loops over views of this memory. Every block is allocated in the
+ * constructor, so the views, re-derived at each use, stay valid through a sweep.
  */
 import { wasmRuntime } from "../wasm/shared.js";
 import type { Heap } from "../wasm/heap.js";
@@ -14,6 +15,24 @@ import { ArrayExecutor } from "./js-exec.js";
 import { matmulForward, matmulReverse, stridedForward, stridedReverse, type Gemm, type MatmulOperands } from "./matmul.js";
 import type { Program } from "./program.js";
 import type { Storage } from "./storage.js";
+import { internalValues, planFusion, type FusedRun } from "./fusion.js";
+import { layoutStorage } from "./storage.js";
+import { OP } from "../ops.js";
+
+/** Most lanes per block of a fused run: its values and adjoints stay within ~256 KiB (L2). */
+const MAX_BLOCK_LANES = 1024;
+
+/** A fused run with its tape and block buffers in linear memory (byte addresses). */
+interface PlacedRun extends FusedRun {
+  readonly block: number;
+  readonly opsPtr: number;
+  readonly aPtr: number;
+  readonly bPtr: number;
+  readonly bufVal: number;
+  readonly bufAdj: number;
+  /** Lanes per block (even). */
+  readonly T: number;
+}
 
 export function makeWasmExecutor(program: Program, storage: Storage): ArrayExecutor {
   return new WasmArrayExecutor(program, storage);
@@ -30,20 +49,123 @@ class WasmArrayExecutor extends ArrayExecutor {
   /** The kernel's product on byte addresses: a buffer is the region's address, offsets are elements. */
   private readonly gemm: Gemm<number>;
 
-  constructor(program: Program, storage: Storage) {
+  constructor(program: Program, given: Storage) {
+    // The fused runs' inner values live in their block buffers only: lay storage out without them.
+    const planned = planFusion(program, given);
+    const storage = layoutStorage(program, given.points, 1, internalValues(program, planned));
     super(program, storage);
     const { kernels, heap } = wasmRuntime();
     this.k = kernels;
     this.heap = heap;
     const regionBytes = storage.length * 8;
-    this.bytes = 2 * regionBytes;
-    this.block = heap.alloc(this.bytes);
+    this.block = heap.alloc(2 * regionBytes);
     this.valPtr = this.block;
     this.adjPtr = this.block + regionBytes;
     const k = kernels;
     this.gemm = (M, N, K, A, a, lda, tA, B, b, ldb, tB, C, c, ldc, acc) =>
       k.gemm(M, N, K, A + a * 8, lda, tA, B + b * 8, ldb, tB, C + c * 8, ldc, acc);
+    const runs: PlacedRun[] = [];
+    let runBytes = 0;
+    for (const run of planned) {
+      const n = run.ops.length;
+      const T = Math.min(MAX_BLOCK_LANES, Math.max(64, Math.floor(16384 / n)) & ~1, (run.lanes + 1) & ~1);
+      const tapeBytes = Math.ceil(n / 16) * 16 + 2 * Math.ceil((4 * n) / 16) * 16;
+      const bytes = tapeBytes + 2 * n * T * 8;
+      const blockPtr = heap.alloc(bytes);
+      const opsPtr = blockPtr;
+      const aPtr = opsPtr + Math.ceil(n / 16) * 16;
+      const bPtr = aPtr + Math.ceil((4 * n) / 16) * 16;
+      const bufVal = blockPtr + tapeBytes;
+      runs.push({ ...run, block: blockPtr, opsPtr, aPtr, bPtr, bufVal, bufAdj: bufVal + n * T * 8, T });
+      runBytes += bytes;
+    }
+    // Tapes written once all blocks exist (an alloc may have moved the views).
+    for (const r of runs) {
+      heap.u8.set(r.ops, r.opsPtr);
+      heap.i32.set(r.a, r.aPtr / 4);
+      heap.i32.set(r.b, r.bPtr / 4);
+    }
+    this.runs = runs;
+    this.runByFirst = new Int32Array(program.values.length).fill(-1);
+    this.runByLast = new Int32Array(program.values.length).fill(-1);
+    runs.forEach((r, k) => {
+      this.runByFirst[r.first] = k;
+      this.runByLast[r.last] = k;
+    });
+    this.bytes = 2 * regionBytes + runBytes;
     this.fillConstants();
+  }
+
+  private readonly runs: PlacedRun[];
+  private readonly runByFirst: Int32Array;
+  private readonly runByLast: Int32Array;
+
+  protected override runFused(i: number, reverse: boolean): number {
+    const k = reverse ? this.runByLast[i]! : this.runByFirst[i]!;
+    if (k < 0) return -1;
+    const run = this.runs[k]!;
+    if (!reverse) this.sweepRun(run, false);
+    else if (run.needsAdjoint) this.sweepRun(run, true);
+    return reverse ? run.first : run.last;
+  }
+
+  /**
+   * A fused run block by block: its leaves' lanes copied in, the batched forward sweep, then the
+   * exits' values copied out (forward) or their adjoints in, the batched reverse sweep, and the
+   * leaves' adjoints added back (reverse; the forward sweep is redone per block, cheaper than
+   * keeping every member's values). An odd last block repeats its last lane once, so the kernels
+   * run whole f64x2 pairs; the padding lane's adjoint is 0 and contributes exactly 0.
+   */
+  private sweepRun(run: PlacedRun, reverse: boolean): void {
+    const f64 = this.heap.f64;
+    const { base } = this.storage;
+    const { values } = this.program;
+    const n = run.ops.length;
+    const { T, leaves, exits, broadcast, start } = run;
+    const vb = this.valPtr / 8;
+    const ab = this.adjPtr / 8;
+    const bv = run.bufVal / 8;
+    const ba = run.bufAdj / 8;
+    for (let k = 0; k < broadcast; k++) f64.fill(f64[vb + base[leaves[k]!]!]!, bv + k * T, bv + (k + 1) * T);
+    if (reverse) f64.fill(0, ba, ba + n * T);
+    for (let t0 = 0; t0 < run.lanes; t0 += T) {
+      const len = Math.min(T, run.lanes - t0);
+      const even = (len + 1) & ~1;
+      for (let k = broadcast; k < start; k++) {
+        const src = vb + base[leaves[k]!]! + t0;
+        const dst = bv + k * T;
+        f64.copyWithin(dst, src, src + len);
+        if (even !== len) f64[dst + len] = f64[dst + len - 1]!;
+      }
+      this.k.batchForward(n, start, broadcast, run.opsPtr, run.aPtr, run.bPtr, run.bufVal, T, even);
+      if (!reverse) {
+        for (let e = 0; e < exits.length; e += 2) {
+          const from = bv + exits[e]! * T;
+          f64.copyWithin(vb + base[exits[e + 1]!]! + t0, from, from + len);
+        }
+        continue;
+      }
+      for (let e = 0; e < exits.length; e += 2) {
+        const from = ab + base[exits[e + 1]!]! + t0;
+        f64.copyWithin(ba + exits[e]! * T, from, from + len);
+      }
+      this.k.batchReverse(n, start, broadcast, true, run.opsPtr, run.aPtr, run.bPtr, run.bufVal, run.bufAdj, T, even);
+      for (let k = 0; k < start; k++) {
+        const x = leaves[k]!;
+        const row = ba + k * T;
+        if (values[x]!.needsAdjoint) {
+          const at = ab + base[x]!;
+          if (k < broadcast) {
+            let s = 0;
+            for (let l = 0; l < even; l++) s += f64[row + l]!;
+            f64[at] += s;
+          } else {
+            this.k.addInto((at + t0) * 8, row * 8, len);
+          }
+        }
+        f64.fill(0, row, row + even);
+      }
+    }
   }
 
   get val(): Float64Array {
@@ -62,8 +184,37 @@ class WasmArrayExecutor extends ArrayExecutor {
 
   dispose(): void {
     if (this.block < 0) return;
+    for (const r of this.runs) this.heap.release(r.block);
     this.heap.release(this.block);
     this.block = -1;
+  }
+
+  /** Sums by the module's loops (same order as the reference); other folds by the reference. */
+  protected override fold(i: number, reverse: boolean): void {
+    const v = this.program.values[i]!;
+    if (v.op !== OP.ADD) {
+      super.fold(i, reverse);
+      return;
+    }
+    const [O, M, I0] = v.fold!;
+    const { base, copies } = this.storage;
+    const I = I0 * copies[v.args[0]!]!;
+    const x = this.valPtr + base[v.args[0]!]! * 8;
+    const gx = this.adjPtr + base[v.args[0]!]! * 8;
+    const out = base[i]!;
+    const f64 = this.heap.f64;
+    const vo = this.valPtr / 8 + out;
+    const ao = this.adjPtr / 8 + out;
+    for (let o = 0; o < O; o++) {
+      for (let k = 0; k < I; k++) {
+        const first = (o * M * I + k) * 8;
+        if (!reverse) f64[vo + o * I + k] = this.k.sumStrided(x + first, M, I);
+        else {
+          const g = f64[ao + o * I + k]!;
+          if (g !== 0) this.k.addStrided(gx + first, M, I, g);
+        }
+      }
+    }
   }
 
   protected matmul(i: number, reverse: boolean, needA: boolean, needB: boolean): void {

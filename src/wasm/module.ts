@@ -46,6 +46,17 @@ export interface Kernels {
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number,
     stride: number, theta: number, rows: number, count: number, outs: number, m: number, values: number,
   ): void;
+  // The batched sweeps themselves, for fused elementwise runs of array programs (src/array/fusion.ts):
+  // node i's lanes at val + i·stride·8; nodes below `inputs` are broadcast (one value in every lane).
+  batchForward(n: number, start: number, inputs: number, ops: number, a: number, b: number, val: number, stride: number, lanes: number): void;
+  batchReverse(
+    n: number, start: number, inputs: number, reduce: boolean, ops: number, a: number, b: number, val: number, adj: number,
+    stride: number, lanes: number,
+  ): void;
+  // Array executor helpers (assembly/arrays.ts).
+  addInto(dst: number, src: number, n: number): void;
+  sumStrided(x: number, n: number, stride: number): number;
+  addStrided(x: number, n: number, stride: number, g: number): void;
   /** C[M×N] = (accumulate ? C : 0) + op(A)·op(B), row-major f64 (assembly/gemm.ts). Strides in elements. */
   gemm(
     M: number, N: number, K: number, A: number, lda: number, transA: boolean, B: number, ldb: number, transB: boolean,

@@ -3,7 +3,7 @@
  * tanh fitted by minibatch SGD (with momentum), a progress bar and the loss per epoch, then the
  * final loss and the gradient evaluations per second reached. Run: npm run sgd
  */
-import { compile, fit, sgd, square, sum, tanh, type Var } from "../src/index.js";
+import { compile, fit, matmul, sgd, square, tanh } from "../src/index.js";
 
 const HIDDEN = 16;
 const POINTS = 4096;
@@ -23,16 +23,16 @@ for (let k = 0; k < POINTS; k++) {
   dataset[2 * k + 1] = Math.sin(3 * x) + 0.1 * gaussian();
 }
 
-// θ = [w1 (16), b1 (16), w2 (16), b2]; loss L = (f(x|θ) − y)².
-const model = compile({ params: 3 * HIDDEN + 1, data: 2 }, (theta: Var[], [x, y]) => {
-  const hidden = Array.from({ length: HIDDEN }, (_, j) => tanh(theta[j]!.mul(x!).add(theta[HIDDEN + j]!)));
-  const out = sum(hidden.map((h, j) => theta[2 * HIDDEN + j]!.mul(h))).add(theta[3 * HIDDEN]!);
-  return square(out.sub(y!));
-});
-const theta = Float64Array.from({ length: 3 * HIDDEN + 1 }, (_, i) => (i < HIDDEN ? 3 : 1) * (random() - 0.5));
+// θ = W1 [16, 1], b1 [16], W2 [1, 16], b2, flat in that order; loss L = (f(x|θ) − y)².
+const model = compile(
+  { params: { W1: [HIDDEN, 1], b1: [HIDDEN], W2: [1, HIDDEN], b2: [] }, data: { x: [1], y: [] } },
+  ({ W1, b1, W2, b2 }, { x, y }) => square(matmul(W2, tanh(matmul(W1, x).add(b1))).at(0).add(b2).sub(y)),
+);
+// The first layer's weights spread over [−1.5, 1.5] (so the 16 tanh units start at different slopes), the rest over [−0.5, 0.5].
+const theta = Float64Array.from({ length: model.inputs }, (_, i) => (i < HIDDEN ? 3 : 1) * (random() - 0.5));
 
 console.log(`fitting y = sin(3x) + noise (σ = 0.1, so the best loss is ≈ 0.01) with an MLP 1→${HIDDEN}→1`);
-console.log(`${POINTS} points, ${model.inputs} parameters, ${model.size} tape nodes, minibatches of 64\n`);
+console.log(`${POINTS} points, ${model.inputs} parameters, ${model.size} array nodes, minibatches of 64\n`);
 const width = 30;
 const result = await fit(model, theta, dataset, {
   optimizer: sgd({ learningRate: 0.02, momentum: 0.9 }),

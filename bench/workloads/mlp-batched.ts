@@ -10,7 +10,7 @@
  * gcc at bench time). mlp-workers: the same tape and API on 65,536 points, one thread vs
  * `{ workers: 2 }`.
  */
-import { compile, tanh, type Compiled, type EngineName, type Var } from "../../src/index.js";
+import { compile, matmul, square, tanh, type Compiled, type EngineName, type Var } from "../../src/index.js";
 import { uniform } from "../data.js";
 import { cMlp } from "../contenders/c.js";
 import { mlpGrad, mlpLayout } from "../contenders/hand.js";
@@ -32,6 +32,17 @@ export function mlpPointLoss(p: Var[], [x0, x1, y]: Var[]): Var {
   }
   const e = out.sub(y!);
   return e.mul(e);
+}
+
+/** The array form of the same loss: θ and the rows in the same layout, one matmul per layer. */
+export function compileMlpArrays(engine: EngineName): Compiled {
+  return compile(
+    { params: { W1: [H, 2], b1: [H], W2: [H, H], b2: [H], W3: [1, H], b3: [] }, data: { x: [2], y: [] }, engine },
+    ({ W1, b1, W2, b2, W3, b3 }, { x, y }) => {
+      const a2 = tanh(matmul(W2, tanh(matmul(W1, x).add(b1))).add(b2));
+      return square(matmul(W3, a2).at(0).add(b3).sub(y));
+    },
+  );
 }
 
 export const compileMlpPoint = (engine: EngineName): Compiled => compile({ params: L.size, data: 3, engine }, mlpPointLoss);
@@ -72,8 +83,10 @@ export const mlpBatched: Workload = {
   tapeNodes: pointTapeSize,
   lanes: targets.length,
   reference: mlp.reference,
+  extraContenders: { "wasm-array": { label: "tapegrad, wasm engine, array form (matmul)" } },
   contenders: {
     wasm: () => timedMeanGrad(compileMlpPoint("wasm"), rows),
+    "wasm-array": () => timedMeanGrad(compileMlpArrays("wasm"), rows),
     ts: () => timedMeanGrad(compileMlpPoint("js"), rows),
     hand: mlp.contenders.hand!,
     c: () => cMlp(theta, rows, targets.length),

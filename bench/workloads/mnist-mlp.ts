@@ -5,12 +5,13 @@
  *
  * Layout, shared by every contender and by the array form below: θ = W1 [128, 784], b1 [128],
  * W2 [10, 128], b2 [10], in that order, each row-major; a data row = x (784) then y one-hot (10).
- * tapegrad today: one scalar per-point tape (~306k nodes: 101,770 parameter leaves, 794 data
+ * tapegrad, scalar form: one per-point tape (~306k nodes: 101,770 parameter leaves, 794 data
  * leaves, ~204k operations) replayed over the points by `f.meanGrad`; ns/node is per node-lane.
+ * tapegrad, array form ("wasm-array"): 13 array nodes, the batch's points side by side, so each
+ * layer is one matrix product over a block of points.
  * TF.js and jax-js: matmuls over all 256 points at once, as their users write it.
  */
-import * as tapegrad from "../../src/index.js";
-import { compile, dot, logSoftmax, neg, tanh, type Compiled, type EngineName, type Var } from "../../src/index.js";
+import { compile, dot, logSoftmax, matmul, neg, tanh, type Compiled, type EngineName, type Var } from "../../src/index.js";
 import { rng, uniform } from "../data.js";
 import { mnistGrad, mnistLayout } from "../contenders/hand.js";
 import { f64, loadJax, readInto, type JaxArray } from "../contenders/jax.js";
@@ -70,27 +71,10 @@ function timedMeanGrad(f: Compiled): Prepared {
   };
 }
 
-/*
- * ── Array-form tapegrad contender (issue 12), for the main developer to fill in. ──
- * It takes part once `matmul` is exported from src/index.ts (until then the entry is left out, and
- * the workload runs without it). It uses this workload's θ and rows unchanged: params in key order,
- * each row-major, and a data row x then y. `compile` is reached through the namespace with a loose
- * type only because its array overload does not exist yet: replace with the typed import then.
- */
-type ArrayApi = {
-  compile(spec: { params: Record<string, number[]>; data: Record<string, number[]>; engine?: EngineName }, fn: (params: Record<string, Var>, data: Record<string, Var>) => Var): Compiled;
-  matmul(a: Var, b: Var): Var;
-  tanh(x: Var): Var;
-  logSoftmax(x: Var): Var;
-  dot(x: Var, y: Var): Var;
-  neg(x: Var): Var;
-};
-const arrayApi = typeof (tapegrad as Record<string, unknown>).matmul === "function" ? (tapegrad as unknown as ArrayApi) : null;
-
-function compileMnistArrays(api: ArrayApi, engine: EngineName): Compiled {
-  const { compile, matmul, tanh, logSoftmax, dot, neg } = api;
+/** The array form: one matmul node per layer, θ and the data rows in the same layout. */
+export function compileMnistArrays(engine: EngineName): Compiled {
   return compile({ params: { W1: [H, D], b1: [H], W2: [C, H], b2: [C] }, data: { x: [D], y: [C] }, engine }, ({ W1, b1, W2, b2 }, { x, y }) =>
-    neg(dot(y!, logSoftmax(matmul(W2!, tanh(matmul(W1!, x!).add(b1!))).add(b2!)))),
+    neg(dot(y, logSoftmax(matmul(W2, tanh(matmul(W1, x).add(b1))).add(b2)))),
   );
 }
 
@@ -159,7 +143,7 @@ export const mnistMlp: Workload = {
   id: "mnist-mlp",
   title: "mnist-mlp 784→128→10, 256 points",
   what: "mean cross-entropy (logSoftmax) of a 784→128→10 tanh MLP over 256 generated points with labels 0–9, and its gradient w.r.t. 101,770 parameters",
-  note: "tapegrad: the scalar per-point loss tape (data inputs: x then one-hot y), f.meanGrad over the 256 points; ns/node is ns per node-lane. Hand-written JS: plain loops, point by point. TF.js (cpu and wasm, float32) and jax-js (wasm, float64, jit): matmuls over all points. The data are uniform pixels with random labels, not MNIST images.",
+  note: "tapegrad (wasm-array): the array form, matmul nodes over blocks of points. tapegrad (wasm): the scalar per-point loss tape (data inputs: x then one-hot y), f.meanGrad over the 256 points; ns/node is ns per node-lane. Hand-written JS: plain loops, point by point. TF.js (cpu and wasm, float32) and jax-js (wasm, float64, jit): matmuls over all points. The data are uniform pixels with random labels, not MNIST images.",
   tapeNodes: () => compileMnistPoint("js").size,
   lanes: POINTS,
   reference: () => {
@@ -179,7 +163,6 @@ export const mnistMlp: Workload = {
     tfjs: () => tfMnist("cpu"),
     "tfjs-wasm": () => tfMnist("wasm"),
     "jax-wasm": jaxMnist,
-    // The array-form contender: present only once the array API is (see compileMnistArrays).
-    ...(arrayApi !== null ? { "wasm-array": () => timedMeanGrad(compileMnistArrays(arrayApi, "wasm")) } : {}),
+    "wasm-array": () => timedMeanGrad(compileMnistArrays("wasm")),
   },
 };

@@ -1,5 +1,5 @@
 /** rosenbrock: the extended Rosenbrock function of n variables — one gradient of a large tape. */
-import { compile, square, sub, type Operand, type Var } from "../../src/index.js";
+import { compile, square, sub, sum, type Compiled, type Operand, type Var } from "../../src/index.js";
 import { uniform } from "../data.js";
 import { rosenbrockGrad } from "../contenders/hand.js";
 import { Value } from "../contenders/micrograd.js";
@@ -65,6 +65,14 @@ export async function jaxRosenbrockGrad(x: Float64Array): Promise<Prepared> {
   return { run: () => void evaluate(), answer: () => ({ ...evaluate(), grad: grad.slice() }), dispose: () => f.dispose() };
 }
 
+/** The same function in array form: two slices of one vector, one node per array operation. */
+export function rosenbrockArrays(n: number, engine: "wasm" | "js"): Compiled {
+  return compile({ params: { x: [n] }, engine }, ({ x }) => {
+    const head = x.slice(0, -1);
+    return sum(square(x.slice(1).sub(square(head))).mul(100).add(square(sub(1, head))));
+  });
+}
+
 export function rosenbrock(n: number): Workload {
   const x = uniform(1000 + n, n, -1.5, 1.5);
   const compileFor = (engine: "wasm" | "js") => compile(rosenbrockTape, { inputs: n, engine });
@@ -77,8 +85,10 @@ export function rosenbrock(n: number): Workload {
       const grad = new Float64Array(n);
       return { value: rosenbrockGrad(x, grad), grad };
     },
+    extraContenders: { "wasm-array": { label: "tapegrad, wasm engine, array form (slices)" } },
     contenders: {
       wasm: () => timedGrad(compileFor("wasm"), x),
+      "wasm-array": () => timedGrad(rosenbrockArrays(n, "wasm"), x),
       ts: () => timedGrad(compileFor("js"), x),
       hand: () => {
         const grad = new Float64Array(n);

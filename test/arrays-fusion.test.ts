@@ -125,3 +125,31 @@ describe("fused elementwise runs on the wasm engine", () => {
     j.dispose();
   });
 });
+
+describe("fused runs with repeated leaves (an unbatched vector against a batch)", () => {
+  it("a bias vector added to a batched layer, through tanh, in meanGrad and gradBatch", () => {
+    const n = 24;
+    const points = 41; // lanes = 24 × 41: blocks cut through an element's points
+    const [w, j] = both({ params: { b: [n], s: [] }, data: { x: [n] } }, ({ b, s }, { x }) =>
+      tg.sum(tg.tanh(x!.mul(s!).add(b!)).square()),
+    );
+    expect(fusedMembers(w, points)).toBeGreaterThanOrEqual(4);
+    const rows = randomVector(rng(6), n * points, -2, 2);
+    const theta = Float64Array.from([...randomVector(rng(8), n), 0.8]);
+    const mw = w.meanGrad(theta, rows);
+    expectClose(mw.value, j.meanGrad(theta, rows).value, 1e-12);
+    expectClose(mw.grad, j.meanGrad(theta, rows).grad, 1e-11, 1e-12);
+    // closed form: ∂/∂b_e of the mean of Σ tanh(x·s + b)² = mean over points of 2·tanh·(1 − tanh²)
+    for (const e of [0, 7, n - 1]) {
+      let expected = 0;
+      for (let p = 0; p < points; p++) {
+        const t = Math.tanh(rows[p * n + e]! * 0.8 + theta[e]!);
+        expected += (2 * t * (1 - t * t)) / points;
+      }
+      expectClose(mw.grad[e]!, expected, 1e-11, 1e-13);
+    }
+    expectClose(w.gradBatch(theta, rows).grad, j.gradBatch(theta, rows).grad, 1e-11, 1e-12);
+    w.dispose();
+    j.dispose();
+  });
+});

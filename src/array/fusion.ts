@@ -11,9 +11,10 @@
  * with the same size and the same copies have their N = size·copies elements in one contiguous
  * range and lane t of one is lane t of the other. Operands of a member must be members, values
  * laid out the same way (lane leaves), or single unbatched elements (broadcast leaves, the batch
- * kernels' parameters: one value in every lane, their adjoint the sum over the lanes). Anything
- * else (a vector against a matrix, an unbatched vector against a batched one) ends the run, and
- * that value runs on the generic sweep.
+ * kernels' parameters: one value in every lane, their adjoint the sum over the lanes), or
+ * unbatched values of the member's size against batched members (repeated leaves: element e fills
+ * the B lanes of its points, its adjoint is their sum — a bias vector added to a batch). Anything
+ * else (a vector against a matrix) ends the run, and that value runs on the generic sweep.
  */
 import { OP } from "../ops.js";
 import type { Program } from "./program.js";
@@ -37,6 +38,8 @@ export interface FusedRun {
   readonly start: number;
   /** The program value of each leaf node, in node order. */
   readonly leaves: Int32Array;
+  /** Per leaf: lanes per element, > 1 for a repeated leaf (an unbatched value against batched members), else 1. */
+  readonly repeat: Int32Array;
   /** Members whose values are read outside the run (and the outputs): [node, program value] pairs. */
   readonly exits: Int32Array;
   /** The program values computed by the run. */
@@ -67,7 +70,7 @@ export function planFusion(program: Program, storage: Storage): FusedRun[] {
     const v = values[i]!;
     if ((v.kind !== "elementwise" && v.kind !== "select") || lanesOf(i) !== lanes || copies[i] !== c) return false;
     return v.args.every((x) => members.has(x) || (lanesOf(x) === lanes && copies[x] === c && values[x]!.size === v.size) ||
-      (values[x]!.size === 1 && copies[x] === 1));
+      (values[x]!.size === 1 && copies[x] === 1) || (copies[x] === 1 && values[x]!.size === v.size && c > 1));
   };
 
   const runs: FusedRun[] = [];
@@ -145,7 +148,8 @@ function buildRun(
   }
   return {
     first, last, lanes: values[first]!.size * storage.copies[first]!, ops, a, b,
-    members, broadcast: broadcastLeaves.length, start, leaves: Int32Array.from(leaves), exits: Int32Array.from(exits),
+    members, broadcast: broadcastLeaves.length, start,
+    repeat: Int32Array.from(leaves, (x) => (storage.copies[x] === 1 && values[x]!.size > 1 && storage.copies[first]! > 1 ? storage.copies[first]! : 1)), leaves: Int32Array.from(leaves), exits: Int32Array.from(exits),
     needsAdjoint: members.some((m) => values[m]!.needsAdjoint),
   };
 }

@@ -121,7 +121,7 @@ class WasmArrayExecutor extends ArrayExecutor {
     const { base } = this.storage;
     const { values } = this.program;
     const n = run.ops.length;
-    const { T, leaves, exits, broadcast, start } = run;
+    const { T, leaves, exits, broadcast, start, repeat } = run;
     const vb = this.valPtr / 8;
     const ab = this.adjPtr / 8;
     const bv = run.bufVal / 8;
@@ -132,9 +132,21 @@ class WasmArrayExecutor extends ArrayExecutor {
       const len = Math.min(T, run.lanes - t0);
       const even = (len + 1) & ~1;
       for (let k = broadcast; k < start; k++) {
-        const src = vb + base[leaves[k]!]! + t0;
         const dst = bv + k * T;
-        f64.copyWithin(dst, src, src + len);
+        const r = repeat[k]!;
+        if (r === 1) {
+          const src = vb + base[leaves[k]!]! + t0;
+          f64.copyWithin(dst, src, src + len);
+        } else {
+          // Element e of a repeated leaf fills lanes e·r … e·r + r − 1.
+          const src = vb + base[leaves[k]!]!;
+          for (let t = t0; t < t0 + len;) {
+            const e = Math.floor(t / r);
+            const end = Math.min((e + 1) * r, t0 + len);
+            f64.fill(f64[src + e]!, dst + t - t0, dst + end - t0);
+            t = end;
+          }
+        }
         if (even !== len) f64[dst + len] = f64[dst + len - 1]!;
       }
       this.k.batchForward(n, start, broadcast, run.opsPtr, run.aPtr, run.bPtr, run.bufVal, T, even);
@@ -159,8 +171,16 @@ class WasmArrayExecutor extends ArrayExecutor {
             let s = 0;
             for (let l = 0; l < even; l++) s += f64[row + l]!;
             f64[at] += s;
-          } else {
+          } else if (repeat[k] === 1) {
             this.k.addInto((at + t0) * 8, row * 8, len);
+          } else {
+            const r = repeat[k]!;
+            for (let t = t0; t < t0 + len;) {
+              const e = Math.floor(t / r);
+              const end = Math.min((e + 1) * r, t0 + len);
+              f64[at + e] += this.k.sumStrided((row + t - t0) * 8, end - t, 1);
+              t = end;
+            }
           }
         }
         f64.fill(0, row, row + even);

@@ -117,7 +117,14 @@ const formatRatio = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toFixed(2
 const nodesCell = (w: WorkloadResult): string =>
   (w.lanes ?? 1) > 1 ? `${w.tapeNodes.toLocaleString("en-US")} × ${(w.lanes ?? 1).toLocaleString("en-US")} points` : w.tapeNodes.toLocaleString("en-US");
 /** Workloads whose contenders are all standard ones: one row each in the first summary table. */
-const standardOnly = (w: WorkloadResult): boolean => (w.baseline ?? "wasm") === "wasm" && w.contenders.every((c) => (CONTENDERS as readonly string[]).includes(c.id));
+/**
+ * The array form of a workload (issue 12) is a column of the summary, not a contender of its own:
+ * the same function written with array nodes, beside the scalar tape it replaces.
+ */
+const ARRAY_FORM = "wasm-array";
+const SUMMARY_COLUMNS: readonly string[] = [...CONTENDERS, ARRAY_FORM];
+const columnLabel = (id: string): string => (id === ARRAY_FORM ? "tapegrad, wasm engine, array form" : CONTENDER_LABELS[id as (typeof CONTENDERS)[number]]);
+const standardOnly = (w: WorkloadResult): boolean => (w.baseline ?? "wasm") === "wasm" && w.contenders.every((c) => SUMMARY_COLUMNS.includes(c.id));
 
 const cell = (c: ContenderResult | undefined, baseline: ContenderId): string => {
   if (c === undefined) return "—";
@@ -126,14 +133,14 @@ const cell = (c: ContenderResult | undefined, baseline: ContenderId): string => 
 };
 
 /**
- * The summary table (the one README.md shows): one row per workload with standard contenders only,
- * one column per contender, median (× wasm).
+ * The summary table (the one README.md shows): one row per workload with standard contenders only
+ * (and the array form), one column per contender, median (× wasm).
  */
 export function summaryTable(results: Results): string[] {
   const first = results.workloads.filter(standardOnly);
-  const ids = CONTENDERS.filter((id) => first.some((w) => w.contenders.some((c) => c.id === id)));
+  const ids = SUMMARY_COLUMNS.filter((id) => first.some((w) => w.contenders.some((c) => c.id === id)));
   if (first.length === 0) return [];
-  const lines = [`| workload (tape nodes) | ${ids.map((id) => CONTENDER_LABELS[id]).join(" | ")} |`, `|---|${ids.map(() => "--:").join("|")}|`];
+  const lines = [`| workload (tape nodes) | ${ids.map(columnLabel).join(" | ")} |`, `|---|${ids.map(() => "--:").join("|")}|`];
   for (const w of first) {
     lines.push(`| ${w.title} (${nodesCell(w)}) | ${ids.map((id) => cell(w.contenders.find((x) => x.id === id), "wasm")).join(" | ")} |`);
   }

@@ -153,3 +153,68 @@ describe("fused runs with repeated leaves (an unbatched vector against a batch)"
     j.dispose();
   });
 });
+
+describe("random elementwise chains: the fused wasm engine against the js engine", () => {
+  const unary = ["tanh", "sigmoid", "sin", "cos", "atan", "abs", "relu", "neg"] as const;
+  const binary = ["add", "sub", "mul", "max", "min", "hypot"] as const;
+  type Fns = Record<string, (...a: unknown[]) => tg.Var>;
+  const F = tg as unknown as Fns;
+
+  /** A chain of `steps` ops over same-shape vectors, scalars and numbers; returns its sum plus a read of an inner value. */
+  function chain(seed: number, steps: number): (v: tg.Var[], s: tg.Var) => tg.Var {
+    return (vs, s) => {
+      const random = rng(seed);
+      const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+      const pool: tg.Var[] = [...vs];
+      const selects: tg.Var[] = [];
+      for (let k = 0; k < steps; k++) {
+        const r = random();
+        const a = pool[pool.length - 1 - Math.floor(random() * Math.min(3, pool.length))]!;
+        if (r < 0.4) pool.push(F[pick(unary)]!(a));
+        else if (r < 0.8) {
+          const other = random();
+          const b = other < 0.5 ? pick(pool) : other < 0.75 ? s : Math.round(random() * 40 - 20) / 8;
+          pool.push(random() < 0.5 ? F[pick(binary)]!(a, b) : F[pick(binary)]!(b, a));
+        } else {
+          selects.push(tg.select(tg.gt(a, pick(pool)), pick(pool), tg.square(a)));
+          pool.push(selects[selects.length - 1]!);
+        }
+      }
+      // the last value, every select (an unused select's comparison is a compile error) and a
+      // slice of the middle value reach the output: the rest are inner values of the run
+      const totals = [pool[pool.length - 1]!, ...selects].map((p, k) => tg.sum(p).mul(1 + k / 8));
+      return tg.sum(totals).add(tg.sum(pool[vs.length + Math.floor(steps / 2)]!.slice(0, 3)));
+    };
+  }
+
+  for (let seed = 1; seed <= 24; seed++) {
+    it(`chain ${seed}: single point grad and eval`, () => {
+      const n = 64 + ((seed * 37) % 200);
+      const build = chain(seed, 6 + (seed % 7));
+      const [w, j] = both({ params: { u: [n], v: [n], s: [] } }, ({ u, v, s }) => build([u!, v!], s!));
+      expect(fusedMembers(w)).toBeGreaterThan(0);
+      const theta = randomVector(rng(100 + seed), 2 * n + 1, -1.5, 1.5);
+      expectClose(w.eval(theta), j.eval(theta), 1e-11, 1e-12);
+      const gw = w.grad(theta);
+      const gj = j.grad(theta);
+      expectClose(gw.grad, gj.grad, 1e-10, 1e-12);
+      w.dispose();
+      j.dispose();
+    });
+
+    it(`chain ${seed}: meanGrad over points, a data vector beside the parameters`, () => {
+      const n = 8 + (seed % 9);
+      const points = 9 + seed;
+      const build = chain(seed, 5 + (seed % 5));
+      const [w, j] = both({ params: { s: [] }, data: { x: [n], y: [n] } }, ({ s }, { x, y }) => build([x!, y!], s!));
+      const rows = randomVector(rng(200 + seed), 2 * n * points, -1.5, 1.5);
+      const theta = Float64Array.of(0.3 + seed / 50);
+      const mw = w.meanGrad(theta, rows);
+      const mj = j.meanGrad(theta, rows);
+      expectClose(mw.value, mj.value, 1e-11, 1e-12);
+      expectClose(mw.grad, mj.grad, 1e-10, 1e-12);
+      w.dispose();
+      j.dispose();
+    });
+  }
+});

@@ -26,6 +26,12 @@ export function sumStrided(x: usize, n: i32, stride: i32): f64 {
   return acc;
 }
 
+/** acc + x[0] + x[1] + … + x[n−1], left to right: a sum carried across blocks (from −0, it is the plain sum's bits). */
+export function accumulate(acc: f64, x: usize, n: i32): f64 {
+  for (let m = 0; m < n; m++) acc += load<f64>(x + (<usize>m << 3));
+  return acc;
+}
+
 /** x[m·s] += g for m < n: a sum's adjoint to each of its terms. */
 export function addStrided(x: usize, n: i32, stride: i32, g: f64): void {
   const step = <usize>stride << 3;

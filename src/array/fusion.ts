@@ -44,6 +44,11 @@ export interface FusedRun {
   readonly exits: Int32Array;
   /** The program values computed by the run. */
   readonly members: readonly number[];
+  /**
+   * A sum of all of one member's elements that follows the run (unbatched): taken block by block
+   * inside the run (`value` the fold, `node` the member's node), so the member need not be stored.
+   */
+  readonly sum: { readonly value: number; readonly node: number } | null;
   /** Whether any member needs an adjoint (else the reverse sweep skips the run). */
   readonly needsAdjoint: boolean;
 }
@@ -90,15 +95,22 @@ export function planFusion(program: Program, storage: Storage): FusedRun[] {
         last = j;
       } else if (!leafKind(j)) break;
     }
-    runs.push(buildRun(program, storage, i, last, [...members], lastReader, isOutput));
-    i = last + 1;
+    // A full sum right after the run, of a member nothing else reads, joins it (see FusedRun.sum).
+    const next = values[last + 1];
+    let sum = -1;
+    if (next !== undefined && next.kind === "fold" && next.op === OP.ADD && next.fold![0] === 1 && next.fold![2] === 1 &&
+      c === 1 && members.has(next.args[0]!) && lastReader[next.args[0]!] === last + 1 && isOutput[next.args[0]!] === 0) {
+      sum = last + 1;
+    }
+    runs.push(buildRun(program, storage, i, sum >= 0 ? sum : last, [...members], lastReader, isOutput, sum));
+    i = (sum >= 0 ? sum : last) + 1;
   }
   return runs;
 }
 
 function buildRun(
   program: Program, storage: Storage, first: number, last: number, members: number[],
-  lastReader: Int32Array, isOutput: Uint8Array,
+  lastReader: Int32Array, isOutput: Uint8Array, sum: number,
 ): FusedRun {
   const { values } = program;
   const memberSet = new Set(members);
@@ -149,6 +161,7 @@ function buildRun(
   return {
     first, last, lanes: values[first]!.size * storage.copies[first]!, ops, a, b,
     members, broadcast: broadcastLeaves.length, start,
+    sum: sum >= 0 ? { value: sum, node: node.get(values[sum]!.args[0]!)! } : null,
     repeat: Int32Array.from(leaves, (x) => (storage.copies[x] === 1 && values[x]!.size > 1 && storage.copies[first]! > 1 ? storage.copies[first]! : 1)), leaves: Int32Array.from(leaves), exits: Int32Array.from(exits),
     needsAdjoint: members.some((m) => values[m]!.needsAdjoint),
   };

@@ -128,6 +128,9 @@ class WasmArrayExecutor extends ArrayExecutor {
     const ba = run.bufAdj / 8;
     for (let k = 0; k < broadcast; k++) f64.fill(f64[vb + base[leaves[k]!]!]!, bv + k * T, bv + (k + 1) * T);
     if (reverse) f64.fill(0, ba, ba + n * T);
+    const { sum } = run;
+    let total = -0; // from −0, the sum has the plain left-to-right sum's bits
+    const sumAdjoint = reverse && sum !== null ? f64[ab + base[sum.value]!]! : 0;
     for (let t0 = 0; t0 < run.lanes; t0 += T) {
       const len = Math.min(T, run.lanes - t0);
       const even = (len + 1) & ~1;
@@ -155,8 +158,10 @@ class WasmArrayExecutor extends ArrayExecutor {
           const from = bv + exits[e]! * T;
           f64.copyWithin(vb + base[exits[e + 1]!]! + t0, from, from + len);
         }
+        if (sum !== null) total = this.k.accumulate(total, run.bufVal + sum.node * T * 8, len);
         continue;
       }
+      if (sum !== null) f64.fill(sumAdjoint, ba + sum.node * T, ba + sum.node * T + len);
       for (let e = 0; e < exits.length; e += 2) {
         const from = ab + base[exits[e + 1]!]! + t0;
         f64.copyWithin(ba + exits[e]! * T, from, from + len);
@@ -186,6 +191,7 @@ class WasmArrayExecutor extends ArrayExecutor {
         f64.fill(0, row, row + even);
       }
     }
+    if (!reverse && sum !== null) f64[vb + base[sum.value]!] = total;
   }
 
   get val(): Float64Array {

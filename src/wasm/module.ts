@@ -57,6 +57,7 @@ export interface Kernels {
   addInto(dst: number, src: number, n: number): void;
   sumStrided(x: number, n: number, stride: number): number;
   addStrided(x: number, n: number, stride: number, g: number): void;
+  accumulate(acc: number, x: number, n: number): number;
   /** C[M×N] = (accumulate ? C : 0) + op(A)·op(B), row-major f64 (assembly/gemm.ts). Strides in elements. */
   gemm(
     M: number, N: number, K: number, A: number, lda: number, transA: boolean, B: number, ldb: number, transB: boolean,

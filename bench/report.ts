@@ -107,6 +107,12 @@ function targets(results: Results): string[][] {
   add("jacobian 1000 → 1: full Jacobian (auto) time / one gradient time (wasm)", "≤ 3×", over("jacobian-1000x1", "wasm-auto", "wasm-grad"), (x) => x <= 3, ratio);
   add("jacobian 1 → 1000: full Jacobian (auto) time / one forward pass, f.eval (wasm)", "≤ 3×", over("jacobian-1x1000", "wasm-auto", "wasm-eval"), (x) => x <= 3, ratio);
   add("jacobian 1 → 1000: full Jacobian (auto) time / one tangent sweep, f.jvp (wasm)", "≤ 3×", over("jacobian-1x1000", "wasm-auto", "wasm-jvp"), (x) => x <= 3, ratio);
+  // The array issue's (12) targets: the array form against the scalar tape and the array libraries.
+  add("rosenbrock-100000: scalar tape time / array form time", "≥ 4×", over("rosenbrock-100000", "wasm", "wasm-array"), (x) => x >= 4, ratio);
+  add("rosenbrock-100000: jax-js time / array form time (faster than jax-js)", "> 1×", over("rosenbrock-100000", "jax-wasm", "wasm-array"), (x) => x > 1, ratio);
+  add("mnist-mlp: TF.js cpu time / array form time", "≥ 5×", over("mnist-mlp", "tfjs", "wasm-array"), (x) => x >= 5, ratio);
+  add("mnist-mlp: array form time / TF.js wasm time (float32)", "≤ 1.5×", over("mnist-mlp", "wasm-array", "tfjs-wasm"), (x) => x <= 1.5, ratio);
+  add("mlp-batched: array form time / scalar per-point meanGrad time (no slower)", "≤ 1×", over("mlp-batched", "wasm-array", "wasm"), (x) => x <= 1, ratio);
   add("seed: wasm, value + gradient per call", "≤ 100 ns", find(results, "seed", "wasm")?.medianNs, (x) => x <= 100, time);
   add("record: wasm engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "wasm")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));
   add("record: TS engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "ts")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));

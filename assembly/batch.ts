@@ -10,13 +10,21 @@
 import { batchForward } from "./generated/batch_forward";
 import { batchReverse } from "./generated/batch_reverse";
 
-/** Writes each parameter into all lanes of its input node. */
-function loadParams(inputs: i32, theta: usize, val: usize, stride: i32): void {
+/** Lanes the first block of `count` points uses, even: no later block uses more (a later block
+ *  exists only when the first is full). Parameters and clears stop there, so a call's fixed cost
+ *  follows its points, not the stride; lanes beyond are never read. */
+function usedLanes(stride: i32, count: i32): i32 {
+  return (min(stride, count) + 1) & ~1;
+}
+
+/** Writes each parameter into lanes [0, used) of its input node. */
+function loadParams(inputs: i32, theta: usize, val: usize, stride: i32, used: i32): void {
   const row = <usize>stride << 3;
+  const end = <usize>used << 3;
   for (let i = 0; i < inputs; i++) {
     const v = f64x2.splat(load<f64>(theta + (<usize>i << 3)));
     const p = val + <usize>i * row;
-    for (let o: usize = 0; o < row; o += 16) v128.store(p + o, v);
+    for (let o: usize = 0; o < end; o += 16) v128.store(p + o, v);
   }
 }
 
@@ -39,8 +47,8 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
 }
 
 /** Forward and reverse over one block, output `out` seeded with `seed` in the real lanes.
- *  adj must be all zero on entry; afterwards only the leaves' rows [0, start) are non-zero —
- *  the caller reads them and calls clearLeaves. */
+ *  adj must be all zero on entry; afterwards only lanes [0, even) of the leaves' rows [0, start)
+ *  are non-zero — the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
   lanes: i32, even: i32, out: i32, seed: f64,
@@ -52,8 +60,19 @@ function gradientBlock(
   batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
 }
 
-function clearLeaves(start: i32, adj: usize, stride: i32): void {
-  memory.fill(adj, 0, <usize>start * (<usize>stride << 3));
+/** Zeroes lanes [0, even) of the leaves' adjoint rows: the only lanes a block wrote. */
+function clearLeaves(start: i32, adj: usize, stride: i32, even: i32): void {
+  const row = <usize>stride << 3;
+  if (even == stride) {
+    memory.fill(adj, 0, <usize>start * row);
+    return;
+  }
+  const end = <usize>even << 3;
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < start; i++) {
+    const p = adj + <usize>i * row;
+    for (let o: usize = 0; o < end; o += 16) v128.store(p + o, zero);
+  }
 }
 
 /** Sum over `count` points of `scale` × output `out` (returned) and of `scale` × its gradient
@@ -67,7 +86,7 @@ export function batchSumGrad(
   stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64,
 ): f64 {
   const row = <usize>stride << 3;
-  loadParams(inputs, theta, val, stride);
+  loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   memory.fill(gsum, 0, <usize>inputs << 3);
   let total: f64 = 0;
   for (let first = 0; first < count; first += stride) {
@@ -82,7 +101,7 @@ export function batchSumGrad(
       for (let l = 0; l < lanes; l++) s += load<f64>(p + (<usize>l << 3));
       store<f64>(gsum + (<usize>i << 3), load<f64>(gsum + (<usize>i << 3)) + s);
     }
-    clearLeaves(start, adj, stride);
+    clearLeaves(start, adj, stride, even);
   }
   return total;
 }
@@ -93,7 +112,7 @@ export function batchGrad(
   stride: i32, theta: usize, rows: usize, count: i32, out: i32, values: usize, grads: usize,
 ): void {
   const row = <usize>stride << 3;
-  loadParams(inputs, theta, val, stride);
+  loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
@@ -103,7 +122,7 @@ export function batchGrad(
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);
       for (let i = 0; i < inputs; i++) store<f64>(dst + (<usize>i << 3), load<f64>(adj + <usize>i * row + (<usize>l << 3)));
     }
-    clearLeaves(start, adj, stride);
+    clearLeaves(start, adj, stride, even);
   }
 }
 
@@ -113,7 +132,7 @@ export function batchEval(
   stride: i32, theta: usize, rows: usize, count: i32, outs: usize, m: i32, values: usize,
 ): void {
   const row = <usize>stride << 3;
-  loadParams(inputs, theta, val, stride);
+  loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);

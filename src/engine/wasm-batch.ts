@@ -6,7 +6,9 @@
  *   scratch: rows f64 × count·d | results (values, gradients) — regrown geometrically as needed
  *
  * The kernels (assembly/batch.ts) walk the dataset in blocks of `stride` points; stride is
- * chosen so nodes × stride × 16 B stays near 1 MB (cache-sized), at most 64, always even.
+ * chosen so nodes × stride × 16 B stays near 1 MB (cache-sized), at most 64, always even. A call
+ * of fewer points runs at a narrower stride (its count, rounded up to even), so its rows are
+ * packed and its fixed cost follows its points; the constants are laid out again when it changes.
  */
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
@@ -44,6 +46,10 @@ export class WasmBatch {
   private readonly d: number;
   private readonly m: number;
   private readonly out0: number;
+  private readonly constNodes: Int32Array;
+  private readonly constValues: Float64Array;
+  /** The stride the constants' lanes are laid out for. */
+  private laid = 0;
 
   constructor(private readonly k: Kernels, private readonly heap: Heap, tape: Tape, private readonly ptr: TapePointers) {
     const n = (this.n = tape.op.length);
@@ -52,6 +58,10 @@ export class WasmBatch {
     this.d = tape.data;
     this.m = tape.outputs.length;
     this.out0 = tape.outputs[0];
+    const consts: number[] = [];
+    for (let i = 0; i < n; i++) if (tape.op[i] === OP.CONST) consts.push(i);
+    this.constNodes = Int32Array.from(consts);
+    this.constValues = Float64Array.from(consts, (i) => tape.constants[tape.a[i]]);
     const stride = (this.stride = blockLanes(n));
     const lanesBytes = 8 * n * stride;
     const thetaBytes = align16(8 * tape.inputs);
@@ -62,7 +72,8 @@ export class WasmBatch {
     this.theta = this.adj + lanesBytes;
     this.gsum = this.theta + thetaBytes;
     try {
-      this.writeConstants(tape);
+      this.heap.f64.fill(0, this.val / 8, (this.val + this.bytes) / 8);
+      this.layConstants(stride);
     } catch (error) {
       heap.release(this.block); // nothing leaks on a failure
       this.block = -1;
@@ -70,24 +81,31 @@ export class WasmBatch {
     }
   }
 
-  /** Zeroes the block and fills every lane of each constant node with its value. */
-  private writeConstants(tape: Tape): void {
+  /** The stride of a call of `count` points: narrower when the points don't fill a block. */
+  private strideFor(count: number): number {
+    const s = count >= this.stride ? this.stride : Math.max(2, (count + 1) & ~1);
+    if (s !== this.laid) this.layConstants(s);
+    return s;
+  }
+
+  /** Fills lanes [0, s) of each constant node at stride s. Other rows need nothing: the kernels
+   *  write every lane they read, and leave adj all zero whatever the stride. */
+  private layConstants(s: number): void {
     const f64 = this.heap.f64;
-    const stride = this.stride;
-    f64.fill(0, this.val / 8, (this.val + this.bytes) / 8);
-    for (let i = 0; i < this.n; i++) {
-      if (tape.op[i] !== OP.CONST) continue;
-      const from = this.val / 8 + i * stride;
-      f64.fill(tape.constants[tape.a[i]], from, from + stride);
+    for (let c = 0; c < this.constNodes.length; c++) {
+      const from = this.val / 8 + this.constNodes[c] * s;
+      f64.fill(this.constValues[c], from, from + s);
     }
+    this.laid = s;
   }
 
   /** Sum of scale × output 0 over the points, and the sum of scale × its gradients into grad. */
   sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
     const rowsPtr = this.stage(theta, rows, 0);
+    const stride = this.strideFor(count);
     const total = this.k.batchSumGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      this.stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale,
+      stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale,
     );
     grad.set(this.heap.f64.subarray(this.gsum / 8, (this.gsum / 8) + this.inputs));
     return total;
@@ -98,9 +116,10 @@ export class WasmBatch {
     const rowsPtr = this.stage(theta, rows, 8 * count * (1 + this.inputs));
     const valuesPtr = rowsPtr + align16(rows.length * 8);
     const gradsPtr = valuesPtr + align16(8 * count);
+    const stride = this.strideFor(count);
     this.k.batchGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      this.stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr,
+      stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr,
     );
     const f64 = this.heap.f64;
     values.set(f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count));
@@ -111,9 +130,10 @@ export class WasmBatch {
   eval(theta: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
     const rowsPtr = this.stage(theta, rows, 8 * count * this.m);
     const valuesPtr = rowsPtr + align16(rows.length * 8);
+    const stride = this.strideFor(count);
     this.k.batchEval(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val,
-      this.stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr,
+      stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr,
     );
     values.set(this.heap.f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count * this.m));
   }

@@ -14,7 +14,7 @@ import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
 import { mlpBatched, mlpWorkers } from "./mlp-batched.js";
 import { mnistMlp } from "./mnist-mlp.js";
-import { record } from "./record.js";
+import { record, recordMnist } from "./record.js";
 import { rosenbrock } from "./rosenbrock.js";
 import { seed } from "./seed.js";
 
@@ -30,6 +30,7 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => jacobianTall(),
   () => hvp,
   () => record,
+  () => recordMnist,
 ];
 
 export function workloadById(id: string): Workload {

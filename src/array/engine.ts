@@ -8,7 +8,7 @@
 import type { Engine } from "../engine/engine.js";
 import type { Tape } from "../tape.js";
 import type { Program } from "./program.js";
-import { blockPoints, layoutStorage, type Storage } from "./storage.js";
+import { blockPoints, layoutStorage, outputSlot, type Storage } from "./storage.js";
 
 /** What an executor does; the engine seeds and reads through the views val and adj. */
 export interface Executor {
@@ -102,16 +102,6 @@ export class ArrayEngine implements Engine {
     }
   }
 
-  /** The adjoint index of output element j (flattened) for point l. */
-  private outputSlot(e: Executor, j: number, l: number): number {
-    for (const o of this.program.outputs) {
-      const v = this.program.values[o]!;
-      if (j < v.size) return e.storage.base[o]! + j * e.storage.copies[o]! + (v.batched ? l : 0);
-      j -= v.size;
-    }
-    throw new Error("tapegrad: internal error: output index out of range");
-  }
-
   eval(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
     const e = this.at(1);
     e.load(x, data, 0);
@@ -124,7 +114,7 @@ export class ArrayEngine implements Engine {
     e.load(x, data, 0);
     e.forward();
     e.clearAdjoints();
-    const out = this.outputSlot(e, 0, 0);
+    const out = outputSlot(this.program, e.storage, 0, 0);
     e.adj[out] = 1;
     e.reverse();
     const value = e.val[out]!;
@@ -138,7 +128,7 @@ export class ArrayEngine implements Engine {
     e.forward();
     e.clearAdjoints();
     // An output listed twice (or overlapping views) gets both cotangents.
-    for (let j = 0; j < this.program.outputCount; j++) e.adj[this.outputSlot(e, j, 0)] += u[j]!;
+    for (let j = 0; j < this.program.outputCount; j++) e.adj[outputSlot(this.program, e.storage, j, 0)] += u[j]!;
     e.reverse();
     this.gather(e, 0, values, 0);
     this.readInputs(e, grad, false);
@@ -156,7 +146,7 @@ export class ArrayEngine implements Engine {
       e.clearAdjoints();
       // The loss of each point, scaled before it is added (see Compiled.meanGrad).
       for (let l = 0; l < P; l++) {
-        const out = this.outputSlot(e, 0, l);
+        const out = outputSlot(this.program, e.storage, 0, l);
         total += e.val[out]! * scale;
         e.adj[out] += scale;
       }

@@ -116,11 +116,12 @@ function buildRun(
   const memberSet = new Set(members);
   const broadcastLeaves: number[] = [];
   const laneLeaves: number[] = [];
+  const seen = new Set<number>();
   for (const m of members) {
     for (const x of values[m]!.args) {
-      if (memberSet.has(x)) continue;
-      const list = values[x]!.size === 1 && storage.copies[x] === 1 ? broadcastLeaves : laneLeaves;
-      if (!broadcastLeaves.includes(x) && !laneLeaves.includes(x)) list.push(x);
+      if (memberSet.has(x) || seen.has(x)) continue;
+      seen.add(x);
+      (values[x]!.size === 1 && storage.copies[x] === 1 ? broadcastLeaves : laneLeaves).push(x);
     }
   }
   const leaves = [...broadcastLeaves, ...laneLeaves];
@@ -158,11 +159,13 @@ function buildRun(
       exits.push(node.get(m)!, m);
     }
   }
+  // A lane leaf stored once against members stored once per point repeats each element that often.
+  const c = storage.copies[first]!;
+  const repeat = Int32Array.from(leaves, (x) => (storage.copies[x] === 1 && values[x]!.size > 1 && c > 1 ? c : 1));
   return {
-    first, last, lanes: values[first]!.size * storage.copies[first]!, ops, a, b,
-    members, broadcast: broadcastLeaves.length, start,
+    first, last, lanes: values[first]!.size * c, ops, a, b, members, broadcast: broadcastLeaves.length, start,
+    leaves: Int32Array.from(leaves), repeat, exits: Int32Array.from(exits),
     sum: sum >= 0 ? { value: sum, node: node.get(values[sum]!.args[0]!)! } : null,
-    repeat: Int32Array.from(leaves, (x) => (storage.copies[x] === 1 && values[x]!.size > 1 && storage.copies[first]! > 1 ? storage.copies[first]! : 1)), leaves: Int32Array.from(leaves), exits: Int32Array.from(exits),
     needsAdjoint: members.some((m) => values[m]!.needsAdjoint),
   };
 }
@@ -171,7 +174,7 @@ function buildRun(
 export function internalValues(program: Program, runs: readonly FusedRun[]): Uint8Array {
   const internal = new Uint8Array(program.values.length);
   for (const run of runs) {
-    for (let i = run.first; i <= run.last; i++) if (run.members.includes(i)) internal[i] = 1;
+    for (const m of run.members) internal[m] = 1;
     for (let e = 1; e < run.exits.length; e += 2) internal[run.exits[e]!] = 0;
   }
   return internal;

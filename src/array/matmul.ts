@@ -62,19 +62,21 @@ function loops(o: MatmulOperands<Float64Array>, reverse: boolean, needA: boolean
 
 /**
  * Whether the reverse products could make 0·∞ = NaN where the zero rule gives 0: the adjoint Ḡ
- * has a zero and the other factor of a needed product is not finite. Two scans of the operands,
- * cheap beside the products (O(r·c + k·c) against O(r·k·c)).
+ * has a zero and the other factor of a needed product is not finite. Scans cheap beside the
+ * products (O(r·c + k·c) against O(r·k·c)); Ḡ first, as it is usually the smaller and rarely has
+ * an exact zero, so the operands are seldom scanned at all.
  */
 export function zeroRuleNeeded(o: MatmulOperands<Float64Array>, needA: boolean, needB: boolean): boolean {
   const { r, k, c, points: P, a, b, out, val, adj } = o;
-  const nonFinite = (at: number, n: number): boolean => {
-    for (let e = at; e < at + n; e++) if (!Number.isFinite(val[e]!)) return true;
+  const n = r * c * (o.aBatched || o.bBatched ? P : 1);
+  let zero = false;
+  for (let e = out; e < out + n && !zero; e++) zero = adj[e] === 0;
+  if (!zero) return false;
+  const nonFinite = (at: number, count: number): boolean => {
+    for (let e = at; e < at + count; e++) if (!Number.isFinite(val[e]!)) return true;
     return false;
   };
-  if (!((needA && nonFinite(b, k * c * (o.bBatched ? P : 1))) || (needB && nonFinite(a, r * k * (o.aBatched ? P : 1))))) return false;
-  const n = r * c * (o.aBatched || o.bBatched ? P : 1);
-  for (let e = out; e < out + n; e++) if (adj[e] === 0) return true;
-  return false;
+  return (needA && nonFinite(b, k * c * (o.bBatched ? P : 1))) || (needB && nonFinite(a, r * k * (o.aBatched ? P : 1)));
 }
 
 /** The reverse rule by loops with the zero rule (see zeroRuleNeeded). */

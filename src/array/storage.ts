@@ -60,3 +60,13 @@ export function blockPoints(program: Program, count: number): number {
   const fit = Math.floor((1 << 18) / Math.max(perPoint, 1));
   return Math.max(1, Math.min(count, 1024, fit));
 }
+
+/** Where output element j (the outputs flattened, in order) of point l lives in the value and adjoint buffers. */
+export function outputSlot(program: Program, storage: Storage, j: number, l: number): number {
+  for (const o of program.outputs) {
+    const v = program.values[o]!;
+    if (j < v.size) return storage.base[o]! + j * storage.copies[o]! + (v.batched ? l : 0);
+    j -= v.size;
+  }
+  throw new Error("tapegrad: internal error: output index out of range");
+}

@@ -10,7 +10,7 @@ import type { Compiled } from "../compiled.js";
 import type { Layout } from "../array/layout.js";
 import { makeJsExecutor } from "../array/js-exec.js";
 import type { Program, ProgramValue } from "../array/program.js";
-import { layoutStorage, type Storage } from "../array/storage.js";
+import { layoutStorage, outputSlot, type Storage } from "../array/storage.js";
 import { OP, opRule } from "../ops.js";
 import { describe } from "../var.js";
 import { EXPRESSIONS } from "./formulas.js";
@@ -63,7 +63,7 @@ export function arrayDot(f: Compiled, program: Program, options: ArrayDotOptions
     let adj: Float64Array | null = null;
     if (mode === "reverse") {
       exec.clearAdjoints();
-      exec.adj[outputSlot(program, storage, output)] = 1;
+      exec.adj[outputSlot(program, storage, output, 0)] = 1;
       exec.reverse();
       adj = exec.adj;
     }
@@ -216,16 +216,6 @@ function showValues(v: ProgramValue, buf: Float64Array, base: number, copies: nu
   const [r, c] = v.shape as [number, number];
   const rows = Array.from({ length: r }, (_, i) => `[${Array.from({ length: c }, (_, j) => at(i * c + j)).join(", ")}]`);
   return `[${rows.join(", ")}]`;
-}
-
-/** The adjoint slot of output element j for a single point. */
-function outputSlot(program: Program, storage: Storage, j: number): number {
-  for (const o of program.outputs) {
-    const size = program.values[o]!.size;
-    if (j < size) return storage.base[o]! + j * storage.copies[o]!;
-    j -= size;
-  }
-  throw new Error("tapegrad: internal error: output index out of range");
 }
 
 function requireData(data: unknown, count: number): unknown {

@@ -23,6 +23,8 @@ export { hvpLanes } from "./generated/hvp";
 export { batchForward } from "./generated/batch_forward";
 export { batchReverse } from "./generated/batch_reverse";
 export { addInto, sumStrided, addStrided, accumulate } from "./arrays";
+// The rules' math functions, for code the JIT emits at run time (src/jit/): same implementation, same bits.
+export * from "./generated/jit_math";
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize {

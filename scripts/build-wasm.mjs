@@ -42,7 +42,10 @@ function generatorHash() {
   for (const f of files) hash.update(`${f}\n`).update(readFileSync(join(root, f)));
   return hash.digest("hex");
 }
-const generated = ["assembly/generated/cold.ts", "src/generated/functions.ts", "src/generated/methods.ts"];
+const generated = [
+  "assembly/generated/cold.ts", "assembly/generated/jit_math.ts", "src/generated/functions.ts", "src/generated/methods.ts",
+  "src/generated/jit-rules.ts",
+];
 const stamp = join(root, "assembly/generated/.source-hash");
 const genHash = generatorHash();
 if (force || !existsSync(stamp) || readFileSync(stamp, "utf8") !== genHash || !generated.every((f) => existsSync(join(root, f)))) {

@@ -19,6 +19,7 @@ import { partialsSweep } from "./sweeps/partials.js";
 import { hvpSweep } from "./sweeps/hvp.js";
 import { batchForwardSweep } from "./sweeps/batch-forward.js";
 import { batchReverseSweep } from "./sweeps/batch-reverse.js";
+import { jitMathFile, jitRulesFile } from "./sweeps/jit.js";
 
 function opcodes(): string {
   const lines = OPS.map((r) => `export const OP_${r.name.toUpperCase()}: i32 = ${r.code};`);
@@ -38,6 +39,8 @@ export function generatedFiles(): Record<string, string> {
     "assembly/generated/hvp.ts": hvpSweep(models),
     "assembly/generated/batch_forward.ts": batchForwardSweep(models),
     "assembly/generated/batch_reverse.ts": batchReverseSweep(models),
+    "assembly/generated/jit_math.ts": jitMathFile(models),
+    "src/generated/jit-rules.ts": jitRulesFile(models),
     "src/generated/functions.ts": functionsFile(),
     "src/generated/methods.ts": methodsFile(),
   };

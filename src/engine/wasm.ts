@@ -29,6 +29,8 @@ import type { Kernels } from "../wasm/module.js";
 import type { Engine } from "./engine.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 import { WasmBatch } from "./wasm-batch.js";
+import { jitCompile } from "../jit/jit-module.js";
+import { JitTier, type JitOption } from "../jit/tier.js";
 
 const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
@@ -61,8 +63,10 @@ export class WasmEngine implements Engine {
   private readonly tape: Tape;
   /** Lane buffers for batches, allocated on first use (see wasm-batch.ts). */
   private batchState: WasmBatch | null = null;
+  /** The compiled tier (src/jit/): eval, grad, vjp and jvp run its code once it exists. */
+  private readonly jitTier: JitTier;
 
-  constructor(tape: Tape) {
+  constructor(tape: Tape, jit: JitOption = false) {
     this.tape = tape;
     const { kernels, heap } = wasmRuntime();
     this.k = kernels;
@@ -94,6 +98,18 @@ export class WasmEngine implements Engine {
       this.block = -1;
       throw error;
     }
+    try {
+      this.jitTier = new JitTier(jit, n, () => jitCompile(tape, { val: this.val, der: this.der, u: this.u }, this.k));
+    } catch (error) {
+      heap.release(this.block);
+      this.block = -1;
+      throw error;
+    }
+  }
+
+  /** True when compiled code runs this function's eval, grad, vjp and jvp. */
+  get jit(): boolean {
+    return this.jitTier.code !== null;
   }
 
   /** Copies the tape into the block and writes the constants into their value slots. */
@@ -133,13 +149,16 @@ export class WasmEngine implements Engine {
 
   eval(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
     const f64 = this.load(x, data);
-    this.k.forward(this.n, this.start, this.op, this.a, this.b, this.val);
+    const code = this.jitTier.code ?? this.jitTier.tick();
+    if (code !== null) code.eval();
+    else this.k.forward(this.n, this.start, this.op, this.a, this.b, this.val);
     this.gatherValues(f64, values);
   }
 
   grad(x: ArrayLike<number>, data: ArrayLike<number>, grad: Float64Array): number {
     const f64 = this.load(x, data);
-    const value = this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
+    const code = this.jitTier.code ?? this.jitTier.tick();
+    const value = code !== null ? code.grad() : this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
     copyOut(f64, this.derIx, grad);
     return value;
   }
@@ -147,7 +166,9 @@ export class WasmEngine implements Engine {
   vjp(x: ArrayLike<number>, data: ArrayLike<number>, u: ArrayLike<number>, values: Float64Array, grad: Float64Array): void {
     const f64 = this.load(x, data);
     f64.set(u, this.uIx);
-    this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
+    const code = this.jitTier.code ?? this.jitTier.tick();
+    if (code !== null) code.vjp();
+    else this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
     this.gatherValues(f64, values);
     copyOut(f64, this.derIx, grad);
   }
@@ -155,7 +176,9 @@ export class WasmEngine implements Engine {
   jvp(x: ArrayLike<number>, data: ArrayLike<number>, v: ArrayLike<number>, values: Float64Array, tangents: Float64Array): void {
     const f64 = this.load(x, data);
     f64.set(v, this.derIx);
-    this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
+    const code = this.jitTier.code ?? this.jitTier.tick();
+    if (code !== null) code.jvp();
+    else this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
     this.gatherValues(f64, values);
     const i32 = this.heap.i32;
     const outs = this.outsIx;
@@ -254,6 +277,7 @@ export class WasmEngine implements Engine {
   }
 
   dispose(): void {
+    this.jitTier.dispose();
     this.batchState?.dispose();
     this.batchState = null;
     if (this.block < 0) return;

@@ -1,0 +1,76 @@
+/**
+ * The forward sweep of one chunk as a wasm function: every needed node's value, in tape order,
+ * stored to the value region at its constant address (and kept in a local for near readers: plan.ts).
+ * The same expressions, in the same order, as assembly/generated/forward.ts.
+ */
+import { OP } from "../ops.js";
+import { JIT_RULES } from "../generated/jit-rules.js";
+import { emitExpr, type MathImports } from "./emit-expr.js";
+import { LocalPool, ValueReader } from "./locals.js";
+import { CHUNK, forwardReads, type JitPlan } from "./plan.js";
+import { ByteWriter, F64, Op, type FunctionBody } from "./wasm-writer.js";
+
+/** Pushes node i's value (select and the rule's value expression); operands read by `values`. */
+export function emitValue(w: ByteWriter, plan: JitPlan, i: number, values: ValueReader, math: MathImports): void {
+  const tape = plan.tape;
+  const op = tape.op[i]!;
+  if (op === OP.SELECT) {
+    const branches = tape.b[i]!;
+    values.pushNode(w, tape.a[branches]!);
+    values.pushNode(w, tape.b[branches]!);
+    values.pushNode(w, tape.a[i]!);
+    w.f64Const(0);
+    w.op(Op.f64Gt);
+    w.op(Op.select);
+    return;
+  }
+  values.a = tape.a[i]!;
+  values.b = tape.b[i]!;
+  values.self = i;
+  emitExpr(w, JIT_RULES[op]!.value, values, math);
+}
+
+/** True for the nodes a forward sweep computes: needed, and neither a leaf, a constant nor BRANCHES. */
+export function computes(plan: JitPlan, i: number): boolean {
+  const op = plan.tape.op[i]!;
+  return plan.needed[i] === 1 && op !== OP.CONST && op !== OP.BRANCHES;
+}
+
+/** Frees the locals of node i's operands that node i reads last. */
+export function releaseReads(plan: JitPlan, i: number, reads: Int32Array, values: ValueReader, pool: LocalPool, also?: Int32Array): void {
+  const k = forwardReads(plan.tape, i, reads);
+  for (let r = 0; r < k; r++) {
+    const j = reads[r]!;
+    const local = values.local[j]!;
+    if (local >= 0 && plan.lastRead[j] === i) {
+      values.local[j] = -1;
+      pool.give(local);
+      if (also !== undefined && also[j]! >= 0) {
+        pool.give(also[j]!);
+        also[j] = -1;
+      }
+    }
+  }
+}
+
+export function forwardChunk(plan: JitPlan, chunk: number, val: number, math: MathImports): FunctionBody {
+  const w = new ByteWriter(64 * CHUNK);
+  const pool = new LocalPool();
+  const values = new ValueReader(plan.tape, val);
+  const reads = new Int32Array(3);
+  const first = plan.start + chunk * CHUNK;
+  const end = Math.min(plan.n, first + CHUNK);
+  for (let i = first; i < end; i++) {
+    if (!computes(plan, i)) continue;
+    w.storeBegin();
+    emitValue(w, plan, i, values, math);
+    if (plan.valueLocal[i] === 1) {
+      const local = pool.take();
+      w.localTee(local);
+      values.local[i] = local;
+    }
+    w.f64StoreEnd(val + 8 * i);
+    releaseReads(plan, i, reads, values, pool);
+  }
+  return { type: 0, locals: pool.count > 0 ? [[pool.count, F64]] : [], code: w };
+}

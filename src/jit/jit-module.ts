@@ -1,0 +1,155 @@
+/**
+ * A tape compiled to one WebAssembly module: the chunk functions of each sweep (emit-forward.ts,
+ * emit-reverse.ts, emit-tangent.ts) and four exported entries that replace the interpreter's
+ * kernels for one compiled function — eval, grad, vjp, jvp — working on the engine's own block of
+ * memory (the interpreter's layout, at the addresses the engine allocated), so the engine's loading
+ * of inputs and reading of results stay as they are. The module imports the kernels' memory and the
+ * math functions its rules call (assembly/generated/jit_math.ts): wasm-to-wasm calls, same bits.
+ */
+import type { Kernels } from "../wasm/module.js";
+import type { Tape } from "../tape.js";
+import { MathImports } from "./emit-expr.js";
+import { forwardChunk } from "./emit-forward.js";
+import { ReverseState, reverseChunk } from "./emit-reverse.js";
+import { tangentChunk } from "./emit-tangent.js";
+import { planTape, type JitPlan } from "./plan.js";
+import { ByteWriter, F64, writeModule, type FunctionBody } from "./wasm-writer.js";
+
+/** Where the engine keeps the function's working memory (byte addresses). */
+export interface JitAddresses {
+  /** Node values, f64 × n. */
+  readonly val: number;
+  /** Adjoints (reverse mode) or tangents (forward mode), f64 × n. */
+  readonly der: number;
+  /** Output cotangents for vjp, f64 × m. */
+  readonly u: number;
+}
+
+/** The compiled entries. Inputs and data are in the value region before a call, as for the kernels. */
+export interface JitCode {
+  /** Values of every needed node; outputs read from the value region. */
+  eval(): void;
+  /** Value of output 0; its gradient in the adjoint region's first `inputs` slots. */
+  grad(): number;
+  /** Reverse sweep seeded with the cotangents in the u region; gradient as for grad. */
+  vjp(): void;
+  /** Values and tangents, input tangents read from the tangent region's first slots; outputs' tangents there. */
+  jvp(): void;
+  /** Bytes of the module's binary (what V8 compiles). */
+  readonly codeBytes: number;
+}
+
+// Type indices: every chunk and entry but grad is () → (); grad () → f64; math imports by arity.
+const TYPES = [
+  [[], []], [[], [F64]], [[F64], [F64]], [[F64, F64], [F64]],
+] as const;
+const VOID_TYPE = 0;
+const F64_RESULT = 1;
+
+/** The module's bytes for a tape and the addresses of its function's memory. */
+export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memory): { bytes: Uint8Array; math: MathImports; plan: JitPlan } {
+  const plan = planTape(tape);
+  const math = MathImports.forOps(plan.codes);
+  const imports = math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 2 : 3 }));
+  const base = imports.length;
+  const functions: FunctionBody[] = [];
+  const K = plan.chunks;
+  const forward: number[] = [];
+  const reverse: number[] = [];
+  const tangent: number[] = [];
+  for (let c = 0; c < K; c++) {
+    forward.push(base + functions.length);
+    functions.push(forwardChunk(plan, c, at.val, math));
+  }
+  const state = new ReverseState(plan);
+  for (let c = K - 1; c >= 0; c--) {
+    reverse.push(base + functions.length);
+    functions.push(reverseChunk(state, c, at.val, at.der, math));
+  }
+  for (let c = 0; c < K; c++) {
+    tangent.push(base + functions.length);
+    functions.push(tangentChunk(plan, c, at.val, at.der, math));
+  }
+
+  const calls = (w: ByteWriter, list: readonly number[]): void => {
+    for (const f of list) w.call(f);
+  };
+  const outputs = [...new Set(tape.outputs)];
+  const out0 = tape.outputs[0]!;
+  // Inputs no contribution reaches (or none at all): their gradient entry is written 0 each call.
+  const zeroInputs: number[] = [];
+  for (let j = 0; j < tape.inputs; j++) if (state.started[j] === 0) zeroInputs.push(j);
+  const seedAndSweep = (w: ByteWriter, seed: (w: ByteWriter) => void): void => {
+    for (const j of zeroInputs) store(w, at.der + 8 * j, () => w.f64Const(0));
+    seed(w);
+    calls(w, reverse);
+  };
+
+  const evalBody = new ByteWriter();
+  calls(evalBody, forward);
+
+  const gradBody = new ByteWriter();
+  calls(gradBody, forward);
+  seedAndSweep(gradBody, (w) => {
+    for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(o === out0 ? 1 : 0));
+  });
+  gradBody.f64LoadAt(at.val + 8 * out0);
+
+  const vjpBody = new ByteWriter();
+  calls(vjpBody, forward);
+  seedAndSweep(vjpBody, (w) => {
+    for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(0));
+    tape.outputs.forEach((o, j) => {
+      if (plan.flows[o] !== 1) return;
+      store(w, at.der + 8 * o, () => {
+        w.f64LoadAt(at.der + 8 * o);
+        w.f64LoadAt(at.u + 8 * j);
+        w.op(0xa0); // f64.add
+      });
+    });
+  });
+
+  const jvpBody = new ByteWriter();
+  // Outputs that are data or constants have tangent 0 (the interpreter clears every non-input slot).
+  for (const o of outputs) if (o >= tape.inputs && (o < plan.start || tape.op[o] === 2)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
+  calls(jvpBody, tangent);
+
+  const entries = [
+    { name: "eval", body: evalBody, type: VOID_TYPE },
+    { name: "grad", body: gradBody, type: F64_RESULT },
+    { name: "vjp", body: vjpBody, type: VOID_TYPE },
+    { name: "jvp", body: jvpBody, type: VOID_TYPE },
+  ];
+  const exports = entries.map((e) => {
+    const index = base + functions.length;
+    functions.push({ type: e.type, locals: [], code: e.body });
+    return { name: e.name, index };
+  });
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = writeModule({
+    types: TYPES.map(([p, r]) => [p, r]),
+    imports,
+    memory: { minimum: 0, shared, ...(shared ? { maximum: 65536 } : {}) },
+    functions,
+    exports,
+  });
+  return { bytes, math, plan };
+}
+
+function store(w: ByteWriter, address: number, push: () => void): void {
+  w.storeBegin();
+  push();
+  w.f64StoreEnd(address);
+}
+
+/** Compiles and instantiates the tape's module (synchronously: V8's baseline compiler, then tier-up). */
+export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels): JitCode {
+  const { bytes, math } = jitBytes(tape, at, kernels.memory);
+  const fns: Record<string, unknown> = { memory: kernels.memory };
+  const exported = kernels as unknown as Record<string, unknown>;
+  for (const name of math.names) fns[name] = exported[name];
+  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  const instance = new WebAssembly.Instance(module, { m: fns as WebAssembly.ModuleImports });
+  const e = instance.exports as unknown as Omit<JitCode, "codeBytes">;
+  return { eval: e.eval, grad: e.grad, vjp: e.vjp, jvp: e.jvp, codeBytes: bytes.length };
+}

@@ -1,0 +1,145 @@
+/**
+ * What the JIT decides about a tape before it writes any code: which nodes each sweep needs, where
+ * every value, tangent and adjoint lives, and how the tape is cut into functions.
+ *
+ * Storage. Every value is stored to the engine's value region (val + 8·i, the interpreter's layout),
+ * because the reverse sweep and the caller read values from there. A value whose forward readers
+ * are all within WINDOW nodes after it, in the same chunk, is also kept in a local for them; so is
+ * an adjoint whose contributions all come within WINDOW nodes (of the node, or for an input, of each
+ * other). Everything else lives in linear memory at a constant address. Why: one local per node
+ * made V8's baseline compiler superlinear (150–240 ms for 9k nodes, measured in the prototype), a
+ * bounded window keeps the live locals below ~2·WINDOW whatever the tape, and the values that
+ * escape the window are reloaded from L1-resident memory at one load each.
+ *
+ * Chunks. The sweep over nodes [start, n) is cut into chunks of CHUNK nodes, one wasm function per
+ * chunk and sweep: V8 refuses functions over 7,654,321 bytes and 50,000 locals, and TurboFan's
+ * compile time grows faster than linearly in a function's size. Nothing is kept in a local across a
+ * chunk's border (the decisions above require the same chunk), so chunks share only memory.
+ */
+import { OP } from "../ops.js";
+import type { Tape } from "../tape.js";
+import { JIT_RULES } from "../generated/jit-rules.js";
+
+/** How far (in nodes) a value or adjoint may live in a local. */
+export const WINDOW = 64;
+/** Nodes per function. */
+export const CHUNK = 4096;
+
+export interface JitPlan {
+  readonly tape: Tape;
+  readonly n: number;
+  readonly start: number;
+  /** Number of chunks: chunk c holds nodes [start + c·CHUNK, min(n, start + (c + 1)·CHUNK)). */
+  readonly chunks: number;
+  /** 1 where the forward sweep computes the node (it reaches an output). */
+  readonly needed: Uint8Array;
+  /** 1 where the node receives adjoint: an input or computed node on a differentiable path to an output. */
+  readonly flows: Uint8Array;
+  /** 1 for output nodes (their adjoints and tangents live in memory: the caller seeds and reads them). */
+  readonly output: Uint8Array;
+  /** 1 where the node's value (and tangent) are kept in a local for their forward readers. */
+  readonly valueLocal: Uint8Array;
+  /** 1 where the node's adjoint is kept in a local. */
+  readonly adjointLocal: Uint8Array;
+  /** For a node in valueLocal: its last forward reader. */
+  readonly lastRead: Int32Array;
+  /** For an input in adjointLocal: the last node (lowest index) that contributes to its adjoint. */
+  readonly lastContribution: Int32Array;
+  /** The op codes on the tape (for the math imports). */
+  readonly codes: ReadonlySet<number>;
+}
+
+/** The chunk of a computed node. */
+export const chunkOf = (plan: JitPlan, i: number): number => Math.floor((i - plan.start) / CHUNK);
+
+/** The nodes a node reads in the forward sweep, into out (up to 3); returns how many. */
+export function forwardReads(tape: Tape, i: number, out: Int32Array): number {
+  const op = tape.op[i]!;
+  if (op === OP.SELECT) {
+    const branches = tape.b[i]!;
+    out[0] = tape.a[i]!;
+    out[1] = tape.a[branches]!;
+    out[2] = tape.b[branches]!;
+    return 3;
+  }
+  const rule = JIT_RULES[op];
+  if (rule === null || rule === undefined) return 0; // leaves and BRANCHES
+  out[0] = tape.a[i]!;
+  if (rule.arity === 1) return 1;
+  out[1] = tape.b[i]!;
+  return 2;
+}
+
+/** The nodes node i passes adjoint to (select: both branches, chosen per call), into out; how many. */
+export function adjointTargets(tape: Tape, i: number, out: Int32Array): number {
+  const op = tape.op[i]!;
+  if (op === OP.SELECT) {
+    const branches = tape.b[i]!;
+    out[0] = tape.a[branches]!;
+    out[1] = tape.b[branches]!;
+    return 2;
+  }
+  const rule = JIT_RULES[op];
+  if (rule === null || rule === undefined || rule.arity === 0) return 0;
+  let k = 0;
+  if (rule.da !== null) out[k++] = tape.a[i]!;
+  if (rule.arity === 2 && rule.db !== null) out[k++] = tape.b[i]!;
+  return k;
+}
+
+export function planTape(tape: Tape): JitPlan {
+  const n = tape.op.length;
+  const start = tape.inputs + tape.data;
+  const needed = new Uint8Array(n);
+  const flows = new Uint8Array(n);
+  const output = new Uint8Array(n);
+  const computed = (j: number): boolean => j >= start && tape.op[j] !== OP.CONST;
+  const differentiable = (j: number): boolean => j < tape.inputs || computed(j);
+  for (const o of tape.outputs) {
+    needed[o] = 1;
+    output[o] = 1;
+    if (differentiable(o)) flows[o] = 1;
+  }
+  const reads = new Int32Array(3);
+  const codes = new Set<number>();
+  const lastRead = new Int32Array(n).fill(-1);
+  const firstContribution = new Int32Array(n).fill(-1);
+  const lastContribution = new Int32Array(n).fill(-1);
+  for (let i = n - 1; i >= start; i--) {
+    if (needed[i] === 0) continue;
+    codes.add(tape.op[i]!);
+    const k = forwardReads(tape, i, reads);
+    for (let r = 0; r < k; r++) {
+      const j = reads[r]!;
+      needed[j] = 1;
+      if (lastRead[j] < 0) lastRead[j] = i;
+    }
+    if (flows[i] === 0) continue;
+    const t = adjointTargets(tape, i, reads);
+    for (let r = 0; r < t; r++) {
+      const j = reads[r]!;
+      if (!differentiable(j)) continue;
+      flows[j] = 1;
+      if (firstContribution[j] < 0) firstContribution[j] = i;
+      lastContribution[j] = i;
+    }
+  }
+  const plan: JitPlan = {
+    tape, n, start, chunks: Math.max(1, Math.ceil((n - start) / CHUNK)), needed, flows, output,
+    valueLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
+  };
+  for (let j = start; j < n; j++) {
+    if (needed[j] === 0 || !computed(j) || tape.op[j] === OP.BRANCHES) continue;
+    const last = lastRead[j]!;
+    if (last >= 0 && last - j <= WINDOW && chunkOf(plan, last) === chunkOf(plan, j)) plan.valueLocal[j] = 1;
+  }
+  for (let j = 0; j < n; j++) {
+    if (flows[j] === 0 || output[j] === 1) continue;
+    const first = firstContribution[j]!;
+    if (first < 0) continue;
+    const until = j < start ? lastContribution[j]! : j;
+    const sameChunk = chunkOf(plan, first) === chunkOf(plan, Math.max(until, start));
+    if (first - until <= WINDOW && sameChunk && (j >= start || until >= start)) plan.adjointLocal[j] = 1;
+  }
+  return plan;
+}

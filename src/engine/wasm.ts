@@ -158,7 +158,9 @@ export class WasmEngine implements Engine {
   grad(x: ArrayLike<number>, data: ArrayLike<number>, grad: Float64Array): number {
     const f64 = this.load(x, data);
     const code = this.jitTier.code ?? this.jitTier.tick();
-    const value = code !== null ? code.grad() : this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
+    // Compiled code flags a call that met a NaN (src/jit/zero-rule.ts): the interpreter does it again.
+    if (code === null || code.grad() !== 0) this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
+    const value = f64[this.valIx + this.out0]!;
     copyOut(f64, this.derIx, grad);
     return value;
   }
@@ -167,8 +169,7 @@ export class WasmEngine implements Engine {
     const f64 = this.load(x, data);
     f64.set(u, this.uIx);
     const code = this.jitTier.code ?? this.jitTier.tick();
-    if (code !== null) code.vjp();
-    else this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
+    if (code === null || code.vjp() !== 0) this.k.vjp(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.outs, this.u, this.m);
     this.gatherValues(f64, values);
     copyOut(f64, this.derIx, grad);
   }
@@ -177,8 +178,7 @@ export class WasmEngine implements Engine {
     const f64 = this.load(x, data);
     f64.set(v, this.derIx);
     const code = this.jitTier.code ?? this.jitTier.tick();
-    if (code !== null) code.jvp();
-    else this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
+    if (code === null || code.jvp() !== 0) this.k.jvp(this.n, this.start, this.inputs, this.op, this.a, this.b, this.val, this.der);
     this.gatherValues(f64, values);
     const i32 = this.heap.i32;
     const outs = this.outsIx;

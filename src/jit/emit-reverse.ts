@@ -1,15 +1,16 @@
 /**
  * The reverse sweep of one chunk as a wasm function: adjoints from the chunk's last node back to its
- * first, each contribution adj[target] += zmul(partial, g) in the interpreter's order (operand a,
- * then b; nodes from the end), so sums round as assembly/generated/reverse.ts's do.
+ * first, each contribution adj[target] += partial · g in the interpreter's order (operand a, then b;
+ * nodes from the end), so the sums round as assembly/generated/reverse.ts's do. Products are plain;
+ * the zero rule is kept by the NaN flag the function returns (zero-rule.ts): a NaN adjoint passes
+ * NaN to every target (NaN · p is NaN, whatever p), so it reaches the gradient, where the entry
+ * checks it, unless a node passes it nowhere — a comparison, or a select whose chosen branch has no
+ * adjoint: there the node's adjoint is flagged itself.
  *
- * Where the interpreter differs in form, not in result: it skips a node whose adjoint g is 0 and
- * takes the zero rule only when g is ±∞ or NaN. Here every contribution goes through the zero rule:
- * zmul(p, 0) is ±0 or 0, and adding a zero to an adjoint changes no bit, because an adjoint summed
- * from +0 is never −0. Partials identically ±1 (add, sub, neg, select) pass g on without a product.
- *
- * An adjoint starts at its first contribution as 0 + c (the interpreter's cleared slot plus c:
- * −0 becomes +0 exactly as there); outputs' adjoints are seeded in memory by the entry functions.
+ * Where the interpreter differs in form, not in result: it skips a node whose adjoint g is 0. Here
+ * such a node adds partial · 0 = ±0 (or NaN, flagged), and adding a zero to an adjoint changes no
+ * bit, because an adjoint summed from +0 is never −0. An adjoint starts at its first contribution as
+ * 0 + c, the interpreter's cleared slot plus c; outputs' adjoints are seeded in memory by the entries.
  */
 import { OP } from "../ops.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
@@ -17,7 +18,8 @@ import type { JitExpr } from "./expr.js";
 import { emitExpr, type MathImports } from "./emit-expr.js";
 import { LocalPool, ValueReader } from "./locals.js";
 import { CHUNK, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, Op, VOID, type FunctionBody } from "./wasm-writer.js";
+import { ByteWriter, F64, I32, Op, VOID, type FunctionBody } from "./wasm-writer.js";
+import { flagNaN, unitPartial } from "./zero-rule.js";
 
 /** State shared by the reverse chunks of one tape, emitted last chunk first. */
 export class ReverseState {
@@ -29,141 +31,162 @@ export class ReverseState {
   }
 }
 
-/** A literal partial of ±1, or 0 for any other expression. */
-function unit(e: JitExpr): number {
-  return e.kind === "num" && (e.value === 1 || e.value === -1) ? e.value : 0;
-}
+// Locals: FLAG (i32, the NaN flag), then an f64 pool: Z (never written, so +0), G (the node's
+// adjoint), then the adjoints kept in locals.
+const FLAG = 0;
+const Z = 1;
+const G = 2;
 
-export function reverseChunk(state: ReverseState, chunk: number, val: number, der: number, math: MathImports): FunctionBody {
-  const plan = state.plan;
-  const tape = plan.tape;
-  const w = new ByteWriter(96 * CHUNK);
-  const pool = new LocalPool();
-  const G = pool.take(); // the node's adjoint
-  const P = pool.take(); // a partial
-  const R = pool.take(); // partial · g
-  const adjLocal = new Int32Array(plan.n).fill(-1);
-  const values = new ValueReader(tape, val); // reads values from memory only: no locals here
-  const first = plan.start + chunk * CHUNK;
-  const end = Math.min(plan.n, first + CHUNK);
+/** What a contribution adds: +0 (to start an adjoint before a select), g, −g, or partial · g. */
+const NOTHING = 0;
+const PLUS_G = 1;
+const MINUS_G = -1;
+const PRODUCT = 2;
 
-  /** adj[j] = (started ? adj[j] : 0) + contribution; `push` emits the contribution. */
-  const contribute = (j: number, push: () => void): void => {
-    const local = adjLocal[j]!;
+class ReverseChunk {
+  readonly w: ByteWriter;
+  readonly pool = new LocalPool(1);
+  readonly adjLocal: Int32Array;
+  readonly values: ValueReader;
+  /** The node being emitted (inputs' adjoints are stored after their last contribution). */
+  node = 0;
+
+  constructor(readonly state: ReverseState, readonly der: number, readonly math: MathImports, val: number, size: number) {
+    this.w = new ByteWriter(size);
+    this.pool.take(); // Z
+    this.pool.take(); // G
+    this.adjLocal = new Int32Array(state.plan.n).fill(-1);
+    this.values = new ValueReader(state.plan.tape, val); // values from memory only
+  }
+
+  /** adj[j] = (started ? adj[j] : 0) + contribution. */
+  contribute(j: number, kind: number, partial: JitExpr | null): void {
+    const { w, state, der } = this;
+    const local = this.adjLocal[j]!;
     if (state.started[j] === 0) {
       state.started[j] = 1;
-      if (plan.adjointLocal[j] === 1) {
-        const l = pool.take();
-        adjLocal[j] = l;
-        w.f64Const(0);
-        push();
+      if (state.plan.adjointLocal[j] === 1) {
+        const l = this.pool.take();
+        this.adjLocal[j] = l;
+        w.localGet(Z);
+        this.push(kind, partial);
         w.op(Op.f64Add);
         w.localSet(l);
       } else {
         w.storeBegin();
-        w.f64Const(0);
-        push();
+        w.localGet(Z);
+        this.push(kind, partial);
         w.op(Op.f64Add);
         w.f64StoreEnd(der + 8 * j);
       }
     } else if (local >= 0) {
       w.localGet(local);
-      push();
+      this.push(kind, partial);
       w.op(Op.f64Add);
       w.localSet(local);
     } else {
       w.storeBegin();
       w.f64LoadAt(der + 8 * j);
-      push();
+      this.push(kind, partial);
       w.op(Op.f64Add);
       w.f64StoreEnd(der + 8 * j);
     }
-  };
+  }
 
-  /** Pushes zmul(partial, g): the product, or exactly 0 where it is NaN and a factor is 0. */
-  const pushTerm = (partial: JitExpr): void => {
-    const u = unit(partial);
-    if (u === 1) return w.localGet(G);
-    if (u === -1) {
+  private push(kind: number, partial: JitExpr | null): void {
+    const w = this.w;
+    if (kind === NOTHING) return w.localGet(Z);
+    if (kind === PLUS_G) return w.localGet(G);
+    if (kind === MINUS_G) {
       w.localGet(G);
       return w.op(Op.f64Neg);
     }
-    emitExpr(w, partial, values, math);
-    w.localTee(P);
+    emitExpr(w, partial!, this.values, this.math);
     w.localGet(G);
     w.op(Op.f64Mul);
-    w.localTee(R);
-    w.localGet(R);
-    w.op(Op.f64Eq);
-    w.op(Op.if);
-    w.byte(F64);
-    w.localGet(R);
-    w.op(Op.else);
-    w.f64Const(0);
-    w.localGet(R);
-    w.localGet(P);
-    w.f64Const(0);
-    w.op(Op.f64Eq);
-    w.localGet(G);
-    w.f64Const(0);
-    w.op(Op.f64Eq);
-    w.op(Op.i32Or);
-    w.op(Op.select);
-    w.op(Op.end);
-  };
+  }
 
   /** An input's adjoint is complete after its last contribution: store it to the gradient. */
-  const finishInput = (j: number): void => {
-    const local = adjLocal[j]!;
-    if (j >= tape.inputs || local < 0 || plan.lastContribution[j] !== currentNode) return;
-    w.storeBegin();
-    w.localGet(local);
-    w.f64StoreEnd(der + 8 * j);
-    pool.give(local);
-    adjLocal[j] = -1;
-  };
-  let currentNode = 0;
+  finishInput(j: number): void {
+    const local = this.adjLocal[j]!;
+    if (j >= this.state.plan.tape.inputs || local < 0 || this.state.plan.lastContribution[j] !== this.node) return;
+    this.w.storeBegin();
+    this.w.localGet(local);
+    this.w.f64StoreEnd(this.der + 8 * j);
+    this.pool.give(local);
+    this.adjLocal[j] = -1;
+  }
 
-  for (let i = end - 1; i >= first; i--) {
-    if (plan.flows[i] === 0 || state.started[i] === 0) continue;
-    currentNode = i;
+  sweepNode(i: number): void {
+    const { state, w, values } = this;
+    const plan = state.plan;
+    const tape = plan.tape;
+    this.node = i;
     const op = tape.op[i]!;
-    if (adjLocal[i] >= 0) w.localGet(adjLocal[i]!);
-    else w.f64LoadAt(der + 8 * i);
-    w.localSet(G);
+    let ia: number;
+    let ib: number;
+    let ka = -9;
+    let kb = -9;
+    let da: JitExpr | null = null;
+    let db: JitExpr | null = null;
     if (op === OP.SELECT) {
       const branches = tape.b[i]!;
-      const t = tape.a[branches]!;
-      const f = tape.b[branches]!;
-      // Only the chosen branch receives g, so both start before the test.
-      for (const j of t === f ? [t] : [t, f]) if (state.started[j] === 0 && plan.flows[j] === 1) contribute(j, () => w.f64Const(0));
+      ia = tape.a[branches]!;
+      ib = tape.b[branches]!;
+    } else {
+      const rule = JIT_RULES[op]!;
+      ia = tape.a[i]!;
+      ib = tape.b[i]!;
+      da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
+      db = rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1 ? rule.db : null;
+      if (da !== null) ka = unitPartial(da) || PRODUCT;
+      if (db !== null) kb = unitPartial(db) || PRODUCT;
+    }
+    // The adjoint is complete here.
+    if (this.adjLocal[i]! >= 0) w.localGet(this.adjLocal[i]!);
+    else w.f64LoadAt(this.der + 8 * i);
+    w.localSet(G);
+    const passesOn = op === OP.SELECT ? plan.flows[ia] === 1 && plan.flows[ib] === 1 : da !== null || db !== null;
+    if (!passesOn) flagNaN(w, G, FLAG);
+    if (op === OP.SELECT) {
+      // Only the chosen branch receives g, so both start (at +0) before the test.
+      if (plan.flows[ia] === 1 && state.started[ia] === 0) this.contribute(ia, NOTHING, null);
+      if (plan.flows[ib] === 1 && state.started[ib] === 0) this.contribute(ib, NOTHING, null);
       values.pushNode(w, tape.a[i]!);
-      w.f64Const(0);
+      w.localGet(Z);
       w.op(Op.f64Gt);
       w.op(Op.if);
       w.byte(VOID);
-      if (plan.flows[t] === 1) contribute(t, () => w.localGet(G));
+      if (plan.flows[ia] === 1) this.contribute(ia, PLUS_G, null);
       w.op(Op.else);
-      if (plan.flows[f] === 1) contribute(f, () => w.localGet(G));
+      if (plan.flows[ib] === 1) this.contribute(ib, PLUS_G, null);
       w.op(Op.end);
-      finishInput(t);
-      if (f !== t) finishInput(f);
     } else {
-      const rule = JIT_RULES[op]!;
-      values.a = tape.a[i]!;
-      values.b = tape.b[i]!;
+      values.a = ia;
+      values.b = ib;
       values.self = i;
-      const ia = tape.a[i]!;
-      const ib = tape.b[i]!;
-      if (rule.da !== null && plan.flows[ia] === 1) contribute(ia, () => pushTerm(rule.da!));
-      if (rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1) contribute(ib, () => pushTerm(rule.db!));
-      finishInput(ia);
-      if (rule.arity === 2 && ib !== ia) finishInput(ib);
+      if (da !== null) this.contribute(ia, ka, da);
+      if (db !== null) this.contribute(ib, kb, db);
     }
-    if (adjLocal[i] >= 0) {
-      pool.give(adjLocal[i]!);
-      adjLocal[i] = -1;
+    this.finishInput(ia);
+    if (ib !== ia) this.finishInput(ib);
+    if (this.adjLocal[i]! >= 0) {
+      this.pool.give(this.adjLocal[i]!);
+      this.adjLocal[i] = -1;
     }
   }
-  return { type: 0, locals: [[pool.count, F64]], code: w };
+}
+
+/** The chunk's function: () → i32, the NaN flag. Type index `type`. */
+export function reverseChunk(state: ReverseState, chunk: number, val: number, der: number, math: MathImports, type: number): FunctionBody {
+  const plan = state.plan;
+  const first = plan.start + chunk * CHUNK;
+  const end = Math.min(plan.n, first + CHUNK);
+  const emitter = new ReverseChunk(state, der, math, val, 40 * (end - first) + 64);
+  for (let i = end - 1; i >= first; i--) {
+    // A node no contribution reached has adjoint 0 in the interpreter, which skips it: so do we.
+    if (plan.flows[i] === 1 && state.started[i] === 1) emitter.sweepNode(i);
+  }
+  emitter.w.localGet(FLAG);
+  return { type, locals: [[1, I32], [emitter.pool.count, F64]], code: emitter.w };
 }

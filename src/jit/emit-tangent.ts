@@ -1,10 +1,13 @@
 /**
  * The tangent sweep of one chunk (jvp) as a wasm function: each needed node's value and its
- * directional derivative t = term(∂a, t_a) + term(∂b, t_b), in tape order, as
- * assembly/generated/tangent.ts computes them (partials ±1 as plain sums, select copies the chosen
- * branch's tangent, comparisons 0). Input tangents are read from the adjoint/tangent region, where
- * the caller wrote them; data and constants have tangent +0. Output tangents are stored there too;
- * a tangent whose value is kept in a local (plan.ts) is kept in a local beside it.
+ * directional derivative t = ∂a·t_a + ∂b·t_b, in tape order, as assembly/generated/tangent.ts
+ * computes them (partials ±1 as plain sums and differences, select copies the chosen branch's
+ * tangent, comparisons 0). Products are plain and the function returns a NaN flag (zero-rule.ts):
+ * a NaN tangent makes every tangent computed from it NaN, up to the outputs, which are flagged;
+ * where a reader ignores a tangent (a comparison's operands, a select's condition and branches, an
+ * operand whose partial is identically 0) that tangent is flagged where it is dropped. Input tangents are read from the adjoint/tangent region, where the
+ * caller wrote them; data and constants have tangent +0. Output tangents are stored there too; a
+ * tangent whose value is kept in a local (plan.ts tangentLocal) is kept in a local beside it.
  */
 import { OP } from "../ops.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
@@ -13,20 +16,26 @@ import { emitExpr, type MathImports } from "./emit-expr.js";
 import { computes, emitValue, releaseReads } from "./emit-forward.js";
 import { LocalPool, ValueReader } from "./locals.js";
 import { CHUNK, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, Op, type FunctionBody } from "./wasm-writer.js";
+import { ByteWriter, F64, I32, Op, type FunctionBody } from "./wasm-writer.js";
+import { flagNaN, unitPartial } from "./zero-rule.js";
 
-export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: number, math: MathImports): FunctionBody {
+// Locals: FLAG (i32), then the f64 pool: T (the node's tangent), S (scratch), then values and tangents.
+const FLAG = 0;
+const T = 1;
+const S = 2;
+
+/** The chunk's function: () → i32, the NaN flag. Type index `type`. */
+export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: number, math: MathImports, type: number): FunctionBody {
   const tape = plan.tape;
-  const w = new ByteWriter(96 * CHUNK);
-  const pool = new LocalPool();
-  const P = pool.take();
-  const R = pool.take();
-  const T = pool.take();
+  const first = plan.start + chunk * CHUNK;
+  const end = Math.min(plan.n, first + CHUNK);
+  const w = new ByteWriter(40 * (end - first) + 64);
+  const pool = new LocalPool(1);
+  pool.take(); // T
+  pool.take(); // S
   const values = new ValueReader(tape, val);
   const tanLocal = new Int32Array(plan.n).fill(-1);
   const reads = new Int32Array(3);
-  const first = plan.start + chunk * CHUNK;
-  const end = Math.min(plan.n, first + CHUNK);
 
   const pushTangent = (j: number): void => {
     if (tanLocal[j]! >= 0) w.localGet(tanLocal[j]!);
@@ -34,57 +43,41 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
     else w.f64Const(0);
   };
 
-  /** Pushes term(partial, t_j): the zero rule's product, or ±t_j for a partial of ±1. */
-  const pushTerm = (partial: JitExpr, j: number): void => {
-    if (partial.kind === "num" && partial.value === 1) return pushTangent(j);
-    if (partial.kind === "num" && partial.value === -1) {
-      pushTangent(j);
-      return w.op(Op.f64Neg);
-    }
+  /** Flags t_j, a tangent this node drops (data and constants: +0, nothing to flag). */
+  const flagDropped = (j: number): void => {
+    if (j >= tape.inputs && (j < plan.start || tape.op[j] === OP.CONST)) return;
     pushTangent(j);
-    w.localSet(T);
+    w.localSet(S);
+    flagNaN(w, S, FLAG);
+  };
+
+  /** Pushes ∂·t_j: ±t_j for a partial of ±1, else the plain product. */
+  const pushTerm = (partial: JitExpr, j: number): void => {
+    const unit = unitPartial(partial);
+    pushTangent(j);
+    if (unit === -1) w.op(Op.f64Neg);
+    if (unit !== 0) return;
     emitExpr(w, partial, values, math);
-    w.localTee(P);
-    w.localGet(T);
     w.op(Op.f64Mul);
-    w.localTee(R);
-    w.localGet(R);
-    w.op(Op.f64Eq);
-    w.op(Op.if);
-    w.byte(F64);
-    w.localGet(R);
-    w.op(Op.else);
-    w.f64Const(0);
-    w.localGet(R);
-    w.localGet(P);
-    w.f64Const(0);
-    w.op(Op.f64Eq);
-    w.localGet(T);
-    w.f64Const(0);
-    w.op(Op.f64Eq);
-    w.op(Op.i32Or);
-    w.op(Op.select);
-    w.op(Op.end);
   };
 
   for (let i = first; i < end; i++) {
     if (!computes(plan, i)) continue;
     const op = tape.op[i]!;
-    // The value, as the forward sweep does; then the tangent.
     w.storeBegin();
     emitValue(w, plan, i, values, math);
-    if (plan.valueLocal[i] === 1) {
+    if (plan.tangentLocal[i] === 1) {
       const local = pool.take();
       w.localTee(local);
       values.local[i] = local;
     }
     w.f64StoreEnd(val + 8 * i);
 
-    const keep = plan.valueLocal[i] === 1;
-    const store = !keep || plan.output[i] === 1;
-    if (store) w.storeBegin();
     if (op === OP.SELECT) {
       const branches = tape.b[i]!;
+      flagDropped(tape.a[i]!);
+      flagDropped(tape.a[branches]!);
+      flagDropped(tape.b[branches]!);
       pushTangent(tape.a[branches]!);
       pushTangent(tape.b[branches]!);
       values.pushNode(w, tape.a[i]!);
@@ -98,29 +91,37 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
       values.self = i;
       const da = rule.arity >= 1 ? rule.da : null;
       const db = rule.arity === 2 ? rule.db : null;
+      if (da === null) flagDropped(values.a);
+      if (db === null && rule.arity !== 1) flagDropped(values.b);
       if (da === null && db === null) w.f64Const(0);
       else if (db === null) pushTerm(da!, values.a);
       else if (da === null) pushTerm(db, values.b);
-      else {
-        // tx − ty for a partial of −1 on b, as the interpreter writes sub (the same IEEE result as tx + (−ty)).
+      else if (unitPartial(db) === -1) {
+        // ta − tb, as the interpreter writes sub (the same IEEE result as ta + (−tb)).
         pushTerm(da, values.a);
-        if (db.kind === "num" && db.value === -1) {
-          pushTangent(values.b);
-          w.op(Op.f64Sub);
-        } else {
-          pushTerm(db, values.b);
-          w.op(Op.f64Add);
-        }
+        pushTangent(values.b);
+        w.op(Op.f64Sub);
+      } else {
+        pushTerm(da, values.a);
+        pushTerm(db, values.b);
+        w.op(Op.f64Add);
       }
     }
-    if (keep) {
+    w.localSet(T);
+    if (plan.output[i] === 1) flagNaN(w, T, FLAG);
+    if (plan.tangentLocal[i] === 1) {
       const local = pool.take();
       tanLocal[i] = local;
-      if (store) w.localTee(local);
-      else w.localSet(local);
+      w.localGet(T);
+      w.localSet(local);
     }
-    if (store) w.f64StoreEnd(der + 8 * i);
+    if (plan.tangentLocal[i] === 0 || plan.output[i] === 1) {
+      w.storeBegin();
+      w.localGet(T);
+      w.f64StoreEnd(der + 8 * i);
+    }
     releaseReads(plan, i, reads, values, pool, tanLocal);
   }
-  return { type: 0, locals: [[pool.count, F64]], code: w };
+  w.localGet(FLAG);
+  return { type, locals: [[1, I32], [pool.count, F64]], code: w };
 }

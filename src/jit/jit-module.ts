@@ -13,7 +13,9 @@ import { forwardChunk } from "./emit-forward.js";
 import { ReverseState, reverseChunk } from "./emit-reverse.js";
 import { tangentChunk } from "./emit-tangent.js";
 import { planTape, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, writeModule, type FunctionBody } from "./wasm-writer.js";
+import { ByteWriter, F64, I32, Op, writeModule, type FunctionBody } from "./wasm-writer.js";
+import { ENTRY_LOCALS, flagNaNAt, flagNaNRange } from "./zero-rule.js";
+import { OP } from "../ops.js";
 
 /** Where the engine keeps the function's working memory (byte addresses). */
 export interface JitAddresses {
@@ -25,26 +27,34 @@ export interface JitAddresses {
   readonly u: number;
 }
 
-/** The compiled entries. Inputs and data are in the value region before a call, as for the kernels. */
+/**
+ * The compiled entries. Inputs and data are in the value region before a call, as for the kernels;
+ * values are left in the value region. grad, vjp and jvp return the NaN flag (zero-rule.ts): when it
+ * is nonzero, the call must be done again by the interpreter's kernel.
+ */
 export interface JitCode {
-  /** Values of every needed node; outputs read from the value region. */
+  /** Values of every needed node. */
   eval(): void;
-  /** Value of output 0; its gradient in the adjoint region's first `inputs` slots. */
+  /** Gradient of output 0 in the adjoint region's first `inputs` slots. */
   grad(): number;
   /** Reverse sweep seeded with the cotangents in the u region; gradient as for grad. */
-  vjp(): void;
-  /** Values and tangents, input tangents read from the tangent region's first slots; outputs' tangents there. */
-  jvp(): void;
+  vjp(): number;
+  /** Values and tangents; input tangents read from the tangent region's first slots, outputs' tangents left there. */
+  jvp(): number;
   /** Bytes of the module's binary (what V8 compiles). */
   readonly codeBytes: number;
 }
 
-// Type indices: every chunk and entry but grad is () → (); grad () → f64; math imports by arity.
+// Type indices: chunks of the forward sweep and eval () → (); the other chunks and entries () → i32
+// (the NaN flag, zero-rule.ts); the math imports by arity.
 const TYPES = [
-  [[], []], [[], [F64]], [[F64], [F64]], [[F64, F64], [F64]],
+  [[], []], [[], [I32]], [[F64], [F64]], [[F64, F64], [F64]],
 ] as const;
 const VOID_TYPE = 0;
-const F64_RESULT = 1;
+const FLAG_TYPE = 1;
+// The entries' locals (ENTRY_LOCALS): the flag first; SCRATCH an f64.
+const FLAG = 0;
+const SCRATCH = 3;
 
 /** The module's bytes for a tape and the addresses of its function's memory. */
 export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memory): { bytes: Uint8Array; math: MathImports; plan: JitPlan } {
@@ -64,39 +74,48 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
   const state = new ReverseState(plan);
   for (let c = K - 1; c >= 0; c--) {
     reverse.push(base + functions.length);
-    functions.push(reverseChunk(state, c, at.val, at.der, math));
+    functions.push(reverseChunk(state, c, at.val, at.der, math, FLAG_TYPE));
   }
   for (let c = 0; c < K; c++) {
     tangent.push(base + functions.length);
-    functions.push(tangentChunk(plan, c, at.val, at.der, math));
+    functions.push(tangentChunk(plan, c, at.val, at.der, math, FLAG_TYPE));
   }
 
   const calls = (w: ByteWriter, list: readonly number[]): void => {
     for (const f of list) w.call(f);
   };
+  /** Calls each flag-returning function and ors its flag into FLAG. */
+  const flaggedCalls = (w: ByteWriter, list: readonly number[]): void => {
+    for (const f of list) {
+      w.call(f);
+      w.localGet(FLAG);
+      w.op(Op.i32Or);
+      w.localSet(FLAG);
+    }
+  };
   const outputs = [...new Set(tape.outputs)];
   const out0 = tape.outputs[0]!;
-  // Inputs no contribution reaches (or none at all): their gradient entry is written 0 each call.
+  // Inputs no contribution reaches: their gradient entry is written 0 each call.
   const zeroInputs: number[] = [];
   for (let j = 0; j < tape.inputs; j++) if (state.started[j] === 0) zeroInputs.push(j);
   const seedAndSweep = (w: ByteWriter, seed: (w: ByteWriter) => void): void => {
+    calls(w, forward);
     for (const j of zeroInputs) store(w, at.der + 8 * j, () => w.f64Const(0));
     seed(w);
-    calls(w, reverse);
+    flaggedCalls(w, reverse);
+    flagNaNRange(w, at.der, tape.inputs, FLAG);
+    w.localGet(FLAG);
   };
 
   const evalBody = new ByteWriter();
   calls(evalBody, forward);
 
   const gradBody = new ByteWriter();
-  calls(gradBody, forward);
   seedAndSweep(gradBody, (w) => {
     for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(o === out0 ? 1 : 0));
   });
-  gradBody.f64LoadAt(at.val + 8 * out0);
 
   const vjpBody = new ByteWriter();
-  calls(vjpBody, forward);
   seedAndSweep(vjpBody, (w) => {
     for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(0));
     tape.outputs.forEach((o, j) => {
@@ -104,25 +123,30 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
       store(w, at.der + 8 * o, () => {
         w.f64LoadAt(at.der + 8 * o);
         w.f64LoadAt(at.u + 8 * j);
-        w.op(0xa0); // f64.add
+        w.op(Op.f64Add);
       });
     });
   });
 
   const jvpBody = new ByteWriter();
   // Outputs that are data or constants have tangent 0 (the interpreter clears every non-input slot).
-  for (const o of outputs) if (o >= tape.inputs && (o < plan.start || tape.op[o] === 2)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
-  calls(jvpBody, tangent);
+  for (const o of outputs) {
+    if (o >= tape.inputs && (o < plan.start || tape.op[o] === OP.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
+  }
+  flaggedCalls(jvpBody, tangent);
+  // Outputs that are inputs: their tangent is the caller's, flagged here (computed outputs are in their chunk).
+  for (const o of outputs) if (o < tape.inputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);
+  jvpBody.localGet(FLAG);
 
   const entries = [
     { name: "eval", body: evalBody, type: VOID_TYPE },
-    { name: "grad", body: gradBody, type: F64_RESULT },
-    { name: "vjp", body: vjpBody, type: VOID_TYPE },
-    { name: "jvp", body: jvpBody, type: VOID_TYPE },
+    { name: "grad", body: gradBody, type: FLAG_TYPE },
+    { name: "vjp", body: vjpBody, type: FLAG_TYPE },
+    { name: "jvp", body: jvpBody, type: FLAG_TYPE },
   ];
   const exports = entries.map((e) => {
     const index = base + functions.length;
-    functions.push({ type: e.type, locals: [], code: e.body });
+    functions.push({ type: e.type, locals: ENTRY_LOCALS, code: e.body });
     return { name: e.name, index };
   });
   const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;

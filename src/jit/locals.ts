@@ -11,11 +11,14 @@ import type { ByteWriter } from "./wasm-writer.js";
 
 export class LocalPool {
   private readonly free: number[] = [];
-  /** Locals declared so far (indices 0 … count−1). */
+  /** Locals of the pool's type declared so far (indices base … base + count − 1). */
   count = 0;
 
+  /** `base`: the index of the pool's first local (locals of other types come before it). */
+  constructor(private readonly base = 0) {}
+
   take(): number {
-    return this.free.pop() ?? this.count++;
+    return this.free.pop() ?? this.base + this.count++;
   }
 
   give(index: number): void {

@@ -21,7 +21,12 @@ import type { Tape } from "../tape.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
 
 /** How far (in nodes) a value or adjoint may live in a local. */
-export const WINDOW = 64;
+export const WINDOW = 32;
+/**
+ * The window of the tangent sweep, which keeps a value and a tangent per node: measured on the
+ * Rosenbrock n = 1e3 jvp, 7.3 µs with 4, 13.4 µs with 16 to 256 (V8 spills the wider live set).
+ */
+export const TANGENT_WINDOW = 4;
 /** Nodes per function. */
 export const CHUNK = 4096;
 
@@ -33,12 +38,17 @@ export interface JitPlan {
   readonly chunks: number;
   /** 1 where the forward sweep computes the node (it reaches an output). */
   readonly needed: Uint8Array;
-  /** 1 where the node receives adjoint: an input or computed node on a differentiable path to an output. */
+  /**
+   * 1 where the node receives adjoint: an input, or a computed node that depends on an input through
+   * differentiable ops (comparisons have derivative 0) and lies on a differentiable path to an output.
+   */
   readonly flows: Uint8Array;
   /** 1 for output nodes (their adjoints and tangents live in memory: the caller seeds and reads them). */
   readonly output: Uint8Array;
   /** 1 where the node's value (and tangent) are kept in a local for their forward readers. */
   readonly valueLocal: Uint8Array;
+  /** The same for the tangent sweep (value and tangent), with TANGENT_WINDOW. */
+  readonly tangentLocal: Uint8Array;
   /** 1 where the node's adjoint is kept in a local. */
   readonly adjointLocal: Uint8Array;
   /** For a node in valueLocal: its last forward reader. */
@@ -94,7 +104,23 @@ export function planTape(tape: Tape): JitPlan {
   const flows = new Uint8Array(n);
   const output = new Uint8Array(n);
   const computed = (j: number): boolean => j >= start && tape.op[j] !== OP.CONST;
-  const differentiable = (j: number): boolean => j < tape.inputs || computed(j);
+  // Active: depends on an input through differentiable ops. Adjoints of other nodes reach no input.
+  const active = new Uint8Array(n);
+  active.fill(1, 0, tape.inputs);
+  const scan = new Int32Array(3);
+  for (let i = start; i < n; i++) {
+    const op = tape.op[i]!;
+    if (op === OP.SELECT) {
+      const branches = tape.b[i]!;
+      active[i] = active[tape.a[branches]!]! | active[tape.b[branches]!]!;
+      continue;
+    }
+    const rule = JIT_RULES[op];
+    if (rule === null || rule === undefined || rule.arity === 0) continue;
+    const k = forwardReads(tape, i, scan);
+    for (let r = 0; r < k; r++) active[i] |= active[scan[r]!]!;
+  }
+  const differentiable = (j: number): boolean => active[j] === 1 && (j < tape.inputs || computed(j));
   for (const o of tape.outputs) {
     needed[o] = 1;
     output[o] = 1;
@@ -126,12 +152,14 @@ export function planTape(tape: Tape): JitPlan {
   }
   const plan: JitPlan = {
     tape, n, start, chunks: Math.max(1, Math.ceil((n - start) / CHUNK)), needed, flows, output,
-    valueLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
+    valueLocal: new Uint8Array(n), tangentLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
   };
   for (let j = start; j < n; j++) {
     if (needed[j] === 0 || !computed(j) || tape.op[j] === OP.BRANCHES) continue;
     const last = lastRead[j]!;
-    if (last >= 0 && last - j <= WINDOW && chunkOf(plan, last) === chunkOf(plan, j)) plan.valueLocal[j] = 1;
+    if (last < 0 || chunkOf(plan, last) !== chunkOf(plan, j)) continue;
+    if (last - j <= WINDOW) plan.valueLocal[j] = 1;
+    if (last - j <= TANGENT_WINDOW) plan.tangentLocal[j] = 1;
   }
   for (let j = 0; j < n; j++) {
     if (flows[j] === 0 || output[j] === 1) continue;

@@ -6,6 +6,7 @@
 
 /** Value types. */
 export const I32 = 0x7f;
+export const I64 = 0x7e;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
 /** Block type of a block that leaves nothing on the stack. */
@@ -21,6 +22,7 @@ export const Op = {
   f64Eq: 0x61, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, f64Le: 0x65, f64Ge: 0x66,
   f64Abs: 0x99, f64Neg: 0x9a, f64Ceil: 0x9b, f64Floor: 0x9c, f64Trunc: 0x9d, f64Sqrt: 0x9f,
   f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
+  i64Const: 0x42, i64Sub: 0x7d, i64And: 0x83, i64ExtendI32U: 0xad, i64ReinterpretF64: 0xbd, f64ReinterpretI64: 0xbf,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */

@@ -1,0 +1,89 @@
+/**
+ * The zero rule (src/ops.ts zmul) in compiled code: a partial times a tangent or adjoint is exactly
+ * 0 when either factor is 0, even beside ±∞ or NaN. The emitted sweeps multiply plainly and let a
+ * NaN flag decide instead.
+ *
+ * The plain product differs from the rule's only where it is NaN (0·∞, 0·NaN). A NaN product is
+ * added into an adjoint (or summed into a tangent), so that adjoint or tangent ends NaN, and every
+ * one of them is read once when complete: a node's adjoint when its node is swept, an input's when
+ * it is stored, a node's tangent when computed. The sweeps or a flag with `x ≠ x` at those reads
+ * (one compare and an i32 or, no branch, off the critical path) and return it. A call whose flag is
+ * set is done again by the interpreter's kernels (src/engine/wasm.ts), whose results the compiled
+ * code's equal bit for bit elsewhere; so the rule holds, at the interpreter's speed, on the rare
+ * calls that meet a NaN or an ∞ next to a zero, and a legitimately NaN gradient costs one rerun.
+ *
+ * Measured on the Rosenbrock n = 1e3 gradient (one run, --no-liftoff): plain products 4.85 µs, a
+ * test and branch per product 9.4 µs (every branch splits TurboFan's straight-line block), a
+ * branchless mask on the product's bits more again; the flag costs ≈ 0.3 µs.
+ */
+import type { JitExpr } from "./expr.js";
+import { F64, I32, Op, Simd, V128, VOID, type ByteWriter } from "./wasm-writer.js";
+
+/** The locals of a function that calls flagNaNRange with flag = 0. */
+export const ENTRY_LOCALS: readonly (readonly [number, number])[] = [[2, I32], [1, V128], [1, F64]];
+
+/** flag |= (local x ≠ local x): flag is an i32 local. */
+export function flagNaN(w: ByteWriter, x: number, flag: number): void {
+  w.localGet(x);
+  w.localGet(x);
+  w.op(Op.f64Ne);
+  w.localGet(flag);
+  w.op(Op.i32Or);
+  w.localSet(flag);
+}
+
+/** flag |= (the f64 at `address` ≠ itself). */
+export function flagNaNAt(w: ByteWriter, address: number, scratch: number, flag: number): void {
+  w.f64LoadAt(address);
+  w.localSet(scratch);
+  flagNaN(w, scratch, flag);
+}
+
+/** A literal partial of ±1: the sweeps pass the derivative on without a product. */
+export function unitPartial(e: JitExpr): number {
+  return e.kind === "num" && (e.value === 1 || e.value === -1) ? e.value : 0;
+}
+
+/**
+ * flag |= any of the `count` f64 at `address` (16-byte aligned) is NaN: a loop over f64x2 pairs
+ * (x ≠ x lane-wise, or-ed), then the odd last one. Uses the locals after `flag`: flag + 1 an i32
+ * (the index), flag + 2 a v128, flag + 3 an f64 (ENTRY_LOCALS declares them so).
+ */
+export function flagNaNRange(w: ByteWriter, address: number, count: number, flag: number): void {
+  const pairs = Math.floor(count / 2);
+  const index = flag + 1;
+  if (pairs > 0) {
+    w.i32Const(0);
+    w.localSet(index);
+    w.op(Op.loop);
+    w.byte(VOID);
+    // flag |= any_true(v ≠ v), v = the pair at address + 16·index
+    w.localGet(index);
+    w.i32Const(16);
+    w.op(Op.i32Mul);
+    w.simd(Simd.load);
+    w.byte(4);
+    w.u32(address);
+    w.localTee(flag + 2);
+    w.localGet(flag + 2);
+    w.simd(Simd.f64x2Ne);
+    w.simd(Simd.anyTrue);
+    w.localGet(flag);
+    w.op(Op.i32Or);
+    w.localSet(flag);
+    w.localGet(index);
+    w.i32Const(1);
+    w.op(Op.i32Add);
+    w.localTee(index);
+    w.i32Const(pairs);
+    w.op(Op.i32LtS);
+    w.op(Op.brIf);
+    w.byte(0);
+    w.op(Op.end);
+  }
+  if (count % 2 === 1) {
+    w.f64LoadAt(address + 8 * (count - 1));
+    w.localSet(flag + 3);
+    flagNaN(w, flag + 3, flag);
+  }
+}

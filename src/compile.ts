@@ -12,6 +12,8 @@ import { OP } from "./ops.js";
 import { MAX_NODES, Trace, withTrace } from "./trace.js";
 import { checkUnusedComparisons } from "./unused-comparisons.js";
 import { checkOptionKeys } from "./validate.js";
+import { checkJitOption, type JitOption } from "./jit/option.js";
+import type { EngineSettings } from "./compiled.js";
 import { describe, nodeOf, Var, type Operand } from "./var.js";
 
 /** What a traced function returns: one output, or an array of outputs. */
@@ -21,6 +23,11 @@ export type Output = Operand | readonly Operand[];
 export interface CompileOptions {
   /** Engine that replays the tape: "wasm" (default) or "js" (the TypeScript reference). */
   engine?: EngineName;
+  /**
+   * Compile the tape to WebAssembly (the wasm engine's JIT tier, see README "The JIT"): "auto"
+   * (default) after the first calls and up to a size where it pays, true now (or an error), false never.
+   */
+  jit?: JitOption;
   /** Display names of the inputs; by default fn's parameter names (x0, x1, … if not plain), or xs[i] for an array xs. */
   names?: readonly string[];
 }
@@ -109,8 +116,8 @@ export function compile(
         "object, e.g. compile(fn, { inputs, engine, names })",
     );
   }
-  checkOptionKeys(options, ["inputs", "engine", "names"], "compile(fn, options)");
-  const engine = engineOf(options);
+  checkOptionKeys(options, ["inputs", "engine", "names", "jit"], "compile(fn, options)");
+  const engine = settingsOf(options, "compile(fn, options)");
   const vector = options.inputs !== undefined;
   if (vector && fn.length > 1) {
     throw new Error(
@@ -149,8 +156,8 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
   if (spec === null || typeof spec !== "object") {
     throw new TypeError(`tapegrad: compile(spec, fn) needs an object { params, data } first, got ${describe(spec)}`);
   }
-  checkOptionKeys(spec, ["params", "data", "engine", "names", "dataNames"], "compile({ params, data }, fn)");
-  const engine = engineOf(spec);
+  checkOptionKeys(spec, ["params", "data", "engine", "names", "dataNames", "jit"], "compile({ params, data }, fn)");
+  const engine = settingsOf(spec, "compile({ params, data }, fn)");
   for (const key of ["params", "data"] as const) {
     const count = spec[key];
     if (!Number.isInteger(count) || count < 0) {
@@ -185,7 +192,7 @@ function compileWithData(spec: DataCompileOptions, fn: (params: Var[], data: Var
  * scalar kernels; one with array nodes an array program (array/program.ts).
  */
 function finish(
-  trace: Trace, inputs: number, data: number, outputs: number[], names: TapeNames | (() => TapeNames), engine: EngineName,
+  trace: Trace, inputs: number, data: number, outputs: number[], names: TapeNames | (() => TapeNames), engine: EngineSettings,
   layout?: FunctionLayout,
 ): Compiled {
   // Names of 10⁵ elements cost more than compiling an array program: an array function makes them
@@ -198,6 +205,12 @@ function finish(
   }
   const program = buildProgram(trace, outputs, inputs, data);
   checkProgramComparisons(program, "compile()");
+  if (engine.jit === true) {
+    throw new Error(
+      "tapegrad: compile(): { jit: true } compiles scalar tapes, and this function has array-valued nodes, which " +
+        'run in the array engine\'s own kernels (docs/arrays.md); use { jit: "auto" } or leave jit out',
+    );
+  }
   return new Compiled({ program, names: named, layout: layout ?? tapeLayouts({ inputs, data, ...named() }) }, engine);
 }
 
@@ -232,8 +245,8 @@ function compileShaped(
   spec: ShapedCompileOptions<Shapes, Shapes>,
   fn: (params: Variables<Shapes>, data: Variables<Shapes>) => Output,
 ): Compiled {
-  checkOptionKeys(spec, ["params", "data", "engine"], "compile({ params, data }, fn) with named inputs");
-  const engine = engineOf(spec);
+  checkOptionKeys(spec, ["params", "data", "engine", "jit"], "compile({ params, data }, fn) with named inputs");
+  const engine = settingsOf(spec, "compile({ params, data }, fn)");
   const params = checkShapes(spec.params, "params");
   const data = spec.data === undefined ? [] : checkShapes(spec.data, "data");
   const layout = { params: new Layout(params, "θ"), data: new Layout(data, "a data vector") };
@@ -286,12 +299,16 @@ function elementNames(layout: Layout): string[] {
   return names;
 }
 
-function engineOf(options: CompileOptions): EngineName {
+function settingsOf(options: CompileOptions, where: string): EngineSettings {
   const engine = options.engine === undefined ? "wasm" : options.engine;
   if (engine !== "wasm" && engine !== "js") {
     throw new Error(`tapegrad: unknown engine ${JSON.stringify(engine)}; use "wasm" or "js"`);
   }
-  return engine;
+  const jit = checkJitOption(options.jit, where);
+  if (jit === true && engine === "js") {
+    throw new Error(`tapegrad: ${where}: { jit: true } is a tier of the wasm engine; the js engine always interprets (drop engine: "js" or jit: true)`);
+  }
+  return { engine, jit };
 }
 
 function outputNodes(trace: Trace, result: unknown): number[] {

@@ -19,6 +19,13 @@ import { ArrayEngine } from "./array/engine.js";
 import { makeJsExecutor } from "./array/js-exec.js";
 import { makeWasmExecutor } from "./array/wasm-exec.js";
 import { Layout, tapeLayouts } from "./array/layout.js";
+import type { JitOption } from "./jit/option.js";
+
+/** @internal How compile() asked for a function to be replayed. */
+export interface EngineSettings {
+  readonly engine: EngineName;
+  readonly jit: JitOption;
+}
 
 /** The names a tape carries for display (see Tape). */
 export type TapeNames = Pick<Tape, "inputNames" | "vectorName" | "dataNames" | "dataVectorName">;
@@ -180,8 +187,8 @@ export class Compiled {
   private pool: WorkerPool | null = null;
 
   /** @internal Use compile(). */
-  constructor(source: Tape | ArrayFunction, engine: EngineName) {
-    this.engine = engine;
+  constructor(source: Tape | ArrayFunction, settings: EngineSettings) {
+    const engine = (this.engine = settings.engine);
     if ("program" in source) {
       const { program } = source;
       ownPrograms.set(this, source);
@@ -206,7 +213,7 @@ export class Compiled {
       this.data = source.data;
       this.size = source.op.length;
       this.layout = tapeLayouts(source);
-      this.replay = engine === "wasm" ? new WasmEngine(own) : new JsEngine(own);
+      this.replay = engine === "wasm" ? new WasmEngine(own, settings.jit) : new JsEngine(own);
     }
     liveFunctions++;
     registry.register(this, this.replay, this);
@@ -497,6 +504,15 @@ export class Compiled {
     // mean of finite values is finite even where their sum would overflow.
     const value = engine.sumGradBatch(params, rows, count, grad, 1 / count);
     return { value, grad };
+  }
+
+  /**
+   * True when compiled WebAssembly (the JIT tier) runs this function's eval, grad, vjp and jvp;
+   * false while it is interpreted (before "auto" compiles it, with jit: false, on the js engine, for
+   * array functions, and after dispose). See README "The JIT".
+   */
+  get jit(): boolean {
+    return this.replay instanceof WasmEngine && this.replay.jit;
   }
 
   /** True once dispose() has run. */

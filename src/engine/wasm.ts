@@ -30,7 +30,8 @@ import type { Engine } from "./engine.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 import { WasmBatch } from "./wasm-batch.js";
 import { jitCompile } from "../jit/jit-module.js";
-import { JitTier, type JitOption } from "../jit/tier.js";
+import { JitTier } from "../jit/tier.js";
+import type { JitOption } from "../jit/option.js";
 
 const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 

@@ -2,10 +2,7 @@
  * The reverse sweep of one chunk as a wasm function: adjoints from the chunk's last node back to its
  * first, each contribution adj[target] += partial · g in the interpreter's order (operand a, then b;
  * nodes from the end), so the sums round as assembly/generated/reverse.ts's do. Products are plain;
- * the zero rule is kept by the NaN flag the function returns (zero-rule.ts): a NaN adjoint passes
- * NaN to every target (NaN · p is NaN, whatever p), so it reaches the gradient, where the entry
- * checks it, unless a node passes it nowhere — a comparison, or a select whose chosen branch has no
- * adjoint: there the node's adjoint is flagged itself.
+ * the zero rule is kept by the entries' NaN check of the gradient (zero-rule.ts).
  *
  * Where the interpreter differs in form, not in result: it skips a node whose adjoint g is 0. Here
  * such a node adds partial · 0 = ±0 (or NaN, flagged), and adding a zero to an adjoint changes no
@@ -18,8 +15,8 @@ import type { JitExpr } from "./expr.js";
 import { emitExpr, type MathImports } from "./emit-expr.js";
 import { LocalPool, ValueReader } from "./locals.js";
 import { CHUNK, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, I32, Op, VOID, type FunctionBody } from "./wasm-writer.js";
-import { flagNaN, unitPartial } from "./zero-rule.js";
+import { ByteWriter, F64, Op, VOID, type FunctionBody } from "./wasm-writer.js";
+import { unitPartial } from "./zero-rule.js";
 
 /** State shared by the reverse chunks of one tape, emitted last chunk first. */
 export class ReverseState {
@@ -31,11 +28,9 @@ export class ReverseState {
   }
 }
 
-// Locals: FLAG (i32, the NaN flag), then an f64 pool: Z (never written, so +0), G (the node's
-// adjoint), then the adjoints kept in locals.
-const FLAG = 0;
-const Z = 1;
-const G = 2;
+// Locals, from a pool: Z (never written, so +0), G (the node's adjoint), then the adjoints kept in locals.
+const Z = 0;
+const G = 1;
 
 /** What a contribution adds: +0 (to start an adjoint before a select), g, −g, or partial · g. */
 const NOTHING = 0;
@@ -45,7 +40,7 @@ const PRODUCT = 2;
 
 class ReverseChunk {
   readonly w: ByteWriter;
-  readonly pool = new LocalPool(1);
+  readonly pool = new LocalPool();
   readonly adjLocal: Int32Array;
   readonly values: ValueReader;
   /** The node being emitted (inputs' adjoints are stored after their last contribution). */
@@ -146,8 +141,6 @@ class ReverseChunk {
     if (this.adjLocal[i]! >= 0) w.localGet(this.adjLocal[i]!);
     else w.f64LoadAt(this.der + 8 * i);
     w.localSet(G);
-    const passesOn = op === OP.SELECT ? plan.flows[ia] === 1 && plan.flows[ib] === 1 : da !== null || db !== null;
-    if (!passesOn) flagNaN(w, G, FLAG);
     if (op === OP.SELECT) {
       // Only the chosen branch receives g, so both start (at +0) before the test.
       if (plan.flows[ia] === 1 && state.started[ia] === 0) this.contribute(ia, NOTHING, null);
@@ -177,8 +170,8 @@ class ReverseChunk {
   }
 }
 
-/** The chunk's function: () → i32, the NaN flag. Type index `type`. */
-export function reverseChunk(state: ReverseState, chunk: number, val: number, der: number, math: MathImports, type: number): FunctionBody {
+/** The chunk's function, () → (). */
+export function reverseChunk(state: ReverseState, chunk: number, val: number, der: number, math: MathImports): FunctionBody {
   const plan = state.plan;
   const first = plan.start + chunk * CHUNK;
   const end = Math.min(plan.n, first + CHUNK);
@@ -187,6 +180,5 @@ export function reverseChunk(state: ReverseState, chunk: number, val: number, de
     // A node no contribution reached has adjoint 0 in the interpreter, which skips it: so do we.
     if (plan.flows[i] === 1 && state.started[i] === 1) emitter.sweepNode(i);
   }
-  emitter.w.localGet(FLAG);
-  return { type, locals: [[1, I32], [emitter.pool.count, F64]], code: emitter.w };
+  return { type: 0, locals: [[emitter.pool.count, F64]], code: emitter.w };
 }

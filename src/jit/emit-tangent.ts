@@ -2,10 +2,8 @@
  * The tangent sweep of one chunk (jvp) as a wasm function: each needed node's value and its
  * directional derivative t = ∂a·t_a + ∂b·t_b, in tape order, as assembly/generated/tangent.ts
  * computes them (partials ±1 as plain sums and differences, select copies the chosen branch's
- * tangent, comparisons 0). Products are plain and the function returns a NaN flag (zero-rule.ts):
- * a NaN tangent makes every tangent computed from it NaN, up to the outputs, which are flagged;
- * where a reader ignores a tangent (a comparison's operands, a select's condition and branches, an
- * operand whose partial is identically 0) that tangent is flagged where it is dropped. Input tangents are read from the adjoint/tangent region, where the
+ * tangent, comparisons 0). Products are plain; the zero rule is kept by the entry's NaN check of
+ * the output tangents (zero-rule.ts). Input tangents are read from the adjoint/tangent region, where the
  * caller wrote them; data and constants have tangent +0. Output tangents are stored there too; a
  * tangent whose value is kept in a local (plan.ts tangentLocal) is kept in a local beside it.
  */
@@ -16,23 +14,20 @@ import { emitExpr, type MathImports } from "./emit-expr.js";
 import { computes, emitValue, releaseReads } from "./emit-forward.js";
 import { LocalPool, ValueReader } from "./locals.js";
 import { CHUNK, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, I32, Op, type FunctionBody } from "./wasm-writer.js";
-import { flagNaN, unitPartial } from "./zero-rule.js";
+import { ByteWriter, F64, Op, type FunctionBody } from "./wasm-writer.js";
+import { unitPartial } from "./zero-rule.js";
 
-// Locals: FLAG (i32), then the f64 pool: T (the node's tangent), S (scratch), then values and tangents.
-const FLAG = 0;
-const T = 1;
-const S = 2;
+// Locals, from a pool: T (the node's tangent), then values and tangents.
+const T = 0;
 
-/** The chunk's function: () → i32, the NaN flag. Type index `type`. */
-export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: number, math: MathImports, type: number): FunctionBody {
+/** The chunk's function, () → (). */
+export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: number, math: MathImports): FunctionBody {
   const tape = plan.tape;
   const first = plan.start + chunk * CHUNK;
   const end = Math.min(plan.n, first + CHUNK);
   const w = new ByteWriter(40 * (end - first) + 64);
-  const pool = new LocalPool(1);
+  const pool = new LocalPool();
   pool.take(); // T
-  pool.take(); // S
   const values = new ValueReader(tape, val);
   const tanLocal = new Int32Array(plan.n).fill(-1);
   const reads = new Int32Array(3);
@@ -41,14 +36,6 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
     if (tanLocal[j]! >= 0) w.localGet(tanLocal[j]!);
     else if (j < tape.inputs || (j >= plan.start && tape.op[j] !== OP.CONST)) w.f64LoadAt(der + 8 * j);
     else w.f64Const(0);
-  };
-
-  /** Flags t_j, a tangent this node drops (data and constants: +0, nothing to flag). */
-  const flagDropped = (j: number): void => {
-    if (j >= tape.inputs && (j < plan.start || tape.op[j] === OP.CONST)) return;
-    pushTangent(j);
-    w.localSet(S);
-    flagNaN(w, S, FLAG);
   };
 
   /** Pushes ∂·t_j: ±t_j for a partial of ±1, else the plain product. */
@@ -75,9 +62,6 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
 
     if (op === OP.SELECT) {
       const branches = tape.b[i]!;
-      flagDropped(tape.a[i]!);
-      flagDropped(tape.a[branches]!);
-      flagDropped(tape.b[branches]!);
       pushTangent(tape.a[branches]!);
       pushTangent(tape.b[branches]!);
       values.pushNode(w, tape.a[i]!);
@@ -91,8 +75,6 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
       values.self = i;
       const da = rule.arity >= 1 ? rule.da : null;
       const db = rule.arity === 2 ? rule.db : null;
-      if (da === null) flagDropped(values.a);
-      if (db === null && rule.arity !== 1) flagDropped(values.b);
       if (da === null && db === null) w.f64Const(0);
       else if (db === null) pushTerm(da!, values.a);
       else if (da === null) pushTerm(db, values.b);
@@ -108,7 +90,6 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
       }
     }
     w.localSet(T);
-    if (plan.output[i] === 1) flagNaN(w, T, FLAG);
     if (plan.tangentLocal[i] === 1) {
       const local = pool.take();
       tanLocal[i] = local;
@@ -122,6 +103,5 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
     }
     releaseReads(plan, i, reads, values, pool, tanLocal);
   }
-  w.localGet(FLAG);
-  return { type, locals: [[1, I32], [pool.count, F64]], code: w };
+  return { type: 0, locals: [[pool.count, F64]], code: w };
 }

@@ -45,8 +45,8 @@ export interface JitCode {
   readonly codeBytes: number;
 }
 
-// Type indices: chunks of the forward sweep and eval () → (); the other chunks and entries () → i32
-// (the NaN flag, zero-rule.ts); the math imports by arity.
+// Type indices: chunks and eval () → (); grad, vjp, jvp () → i32 (the NaN flag, zero-rule.ts); the
+// math imports by arity.
 const TYPES = [
   [[], []], [[], [I32]], [[F64], [F64]], [[F64, F64], [F64]],
 ] as const;
@@ -74,24 +74,15 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
   const state = new ReverseState(plan);
   for (let c = K - 1; c >= 0; c--) {
     reverse.push(base + functions.length);
-    functions.push(reverseChunk(state, c, at.val, at.der, math, FLAG_TYPE));
+    functions.push(reverseChunk(state, c, at.val, at.der, math));
   }
   for (let c = 0; c < K; c++) {
     tangent.push(base + functions.length);
-    functions.push(tangentChunk(plan, c, at.val, at.der, math, FLAG_TYPE));
+    functions.push(tangentChunk(plan, c, at.val, at.der, math));
   }
 
   const calls = (w: ByteWriter, list: readonly number[]): void => {
     for (const f of list) w.call(f);
-  };
-  /** Calls each flag-returning function and ors its flag into FLAG. */
-  const flaggedCalls = (w: ByteWriter, list: readonly number[]): void => {
-    for (const f of list) {
-      w.call(f);
-      w.localGet(FLAG);
-      w.op(Op.i32Or);
-      w.localSet(FLAG);
-    }
   };
   const outputs = [...new Set(tape.outputs)];
   const out0 = tape.outputs[0]!;
@@ -102,7 +93,7 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
     calls(w, forward);
     for (const j of zeroInputs) store(w, at.der + 8 * j, () => w.f64Const(0));
     seed(w);
-    flaggedCalls(w, reverse);
+    calls(w, reverse);
     flagNaNRange(w, at.der, tape.inputs, FLAG);
     w.localGet(FLAG);
   };
@@ -133,9 +124,8 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
   for (const o of outputs) {
     if (o >= tape.inputs && (o < plan.start || tape.op[o] === OP.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
   }
-  flaggedCalls(jvpBody, tangent);
-  // Outputs that are inputs: their tangent is the caller's, flagged here (computed outputs are in their chunk).
-  for (const o of outputs) if (o < tape.inputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);
+  calls(jvpBody, tangent);
+  for (const o of outputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);
   jvpBody.localGet(FLAG);
 
   const entries = [

@@ -15,18 +15,10 @@
  * shrinks, while compile time and code memory keep growing.
  */
 import type { JitCode } from "./jit-module.js";
-
-/** The `jit` option of compile(): "auto" (default), true or false. */
-export type JitOption = "auto" | boolean;
+import type { JitOption } from "./option.js";
 
 export const AUTO_CALLS = 64;
 export const AUTO_MAX_NODES = 200_000;
-
-export function checkJitOption(value: unknown, where: string): JitOption {
-  if (value === undefined) return "auto";
-  if (value === "auto" || value === true || value === false) return value;
-  throw new Error(`tapegrad: ${where}: unknown jit option ${JSON.stringify(value)}; use "auto", true or false`);
-}
 
 export class JitTier {
   /** The compiled entries once in use, else null. */

@@ -1,0 +1,206 @@
+/**
+ * The JIT tier (src/jit/): tapes compiled to WebAssembly against the interpreter they replace —
+ * bit for bit (Object.is, so NaN, ±∞ and the sign of zero count) on the fuzz tests' random graphs
+ * over every op at ordinary and edge points (NaN, ±∞, ±0, ties, kinks) for eval, grad, vjp and jvp
+ * — and against the js engine on smooth random graphs; the zero rule where the compiled code's plain
+ * products would give NaN; the "auto" policy switching mid-stream; tapes past a chunk and past the
+ * auto size limit; the option's errors; dispose.
+ */
+import { describe, expect, it } from "vitest";
+import { compile, constant, mul, select, sqrt, gt, log, sin, type Compiled } from "../src/index.js";
+import { AUTO_CALLS, AUTO_MAX_NODES } from "../src/jit/tier.js";
+import { CHUNK } from "../src/jit/plan.js";
+import { builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
+import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
+
+const GRAPHS = Number(process.env.JIT_GRAPHS ?? 600);
+
+function same(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`${what}, element ${i}: compiled ${String(actual[i])} vs interpreted ${String(expected[i])}`);
+    }
+  }
+}
+
+/** Every covered method of two functions of the same tape at x, compared bit for bit. */
+function compare(jit: Compiled, interp: Compiled, x: Float64Array, random: () => number, what: string): void {
+  same(jit.eval(x), interp.eval(x), `${what}: eval`);
+  if (jit.outputs === 1) {
+    const [a, b] = [jit.grad(x), interp.grad(x)];
+    same([a.value], [b.value], `${what}: grad value`);
+    same(a.grad, b.grad, `${what}: grad`);
+  }
+  const u = randomPoint(random, jit.outputs, random() < 0.5 ? "ordinary" : "edge");
+  const [p, q] = [jit.vjp(x, u), interp.vjp(x, u)];
+  same(p.value, q.value, `${what}: vjp value, u = [${Array.from(u).join(", ")}]`);
+  same(p.grad, q.grad, `${what}: vjp, u = [${Array.from(u).join(", ")}]`);
+  const v = randomPoint(random, jit.inputs, random() < 0.5 ? "ordinary" : "edge");
+  const [s, t] = [jit.jvp(x, v), interp.jvp(x, v)];
+  same(s.value, t.value, `${what}: jvp value, v = [${Array.from(v).join(", ")}]`);
+  same(s.tangent, t.tangent, `${what}: jvp, v = [${Array.from(v).join(", ")}]`);
+}
+
+describe("compiled tapes equal the interpreter bit for bit", () => {
+  it(`on ${GRAPHS} random graphs over every op, at ordinary and edge points`, () => {
+    const random = rng(20261203);
+    for (let k = 0; k < GRAPHS; k++) {
+      const g = fuzzGraph(random);
+      const fn = builder(g);
+      const jit = compile(fn, { inputs: g.inputs, jit: true });
+      const interp = compile(fn, { inputs: g.inputs, jit: false });
+      expect(jit.jit).toBe(true);
+      expect(interp.jit).toBe(false);
+      for (let p = 0; p < 6; p++) {
+        const x = randomPoint(random, g.inputs, p < 2 ? "ordinary" : "edge");
+        compare(jit, interp, x, random, `graph ${k}: ${describeGraph(g)} at [${Array.from(x).join(", ")}]`);
+      }
+      jit.dispose();
+      interp.dispose();
+    }
+  });
+
+  it("with data inputs, whose values change per call and receive no derivative", () => {
+    const build = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => [
+      p[0]!.mul(d[0]!).add(sin(p[1]!.mul(d[1]!))).sub(d[0]!.mul(d[1]!)),
+      log(d[0]!.square().add(1)),
+      d[1]!,
+    ];
+    const jit = compile({ params: 2, data: 2, jit: true }, build);
+    const interp = compile({ params: 2, data: 2, jit: false }, build);
+    const random = rng(7);
+    for (let k = 0; k < 50; k++) {
+      const x = randomVector(random, 2, -3, 3);
+      const d = randomPoint(random, 2, k % 2 === 0 ? "ordinary" : "edge");
+      same(jit.eval(x, d), interp.eval(x, d), "eval");
+      const u = randomVector(random, 3);
+      const [a, b] = [jit.vjp(x, u, d), interp.vjp(x, u, d)];
+      same(a.value, b.value, "vjp value");
+      same(a.grad, b.grad, "vjp");
+      const v = randomVector(random, 2);
+      const [s, t] = [jit.jvp(x, v, d), interp.jvp(x, v, d)];
+      same(s.tangent, t.tangent, "jvp");
+    }
+  });
+
+  it("across chunks: a tape of several functions, with values and adjoints crossing their borders", () => {
+    // Each step reads a value from far back, so locals cannot hold it and memory must.
+    const n = 3 * CHUNK;
+    const build = (xs: ReturnType<typeof constant>[]) => {
+      const vs = [...xs];
+      for (let i = 0; i < n; i++) {
+        const a = vs[vs.length - 1]!;
+        const b = vs[Math.floor((i * 7919) % vs.length)]!;
+        vs.push(i % 3 === 0 ? a.mul(b).mul(0.5) : i % 3 === 1 ? sin(a).add(b) : a.sub(b.square().mul(0.01)));
+      }
+      return vs[vs.length - 1]!.add(vs[Math.floor(vs.length / 2)]!);
+    };
+    const jit = compile(build, { inputs: 5, jit: true });
+    const interp = compile(build, { inputs: 5, jit: false });
+    const random = rng(3);
+    for (let k = 0; k < 4; k++) compare(jit, interp, randomVector(random, 5), random, `point ${k}`);
+  });
+});
+
+describe("the zero rule in compiled code", () => {
+  it("holds where the plain product is 0·∞: the call is flagged and redone by the interpreter", () => {
+    // d/dy of 0·sqrt(y) at y = 0: the path has the factor 0 (∂mul/∂sqrt = 0) and sqrt'(0) = ∞.
+    const f = compile((x, y) => mul(x, sqrt(y)), { jit: true });
+    const g = f.grad([0, 0]);
+    expect(Array.from(g.grad)).toEqual([0, 0]); // x: sqrt(0) = 0; y: 0·∞ → 0 by the rule
+    expect(Array.from(f.jvp([0, 0], [0, 1]).tangent)).toEqual([0]);
+    expect(Array.from(f.vjp([0, 0], [1]).grad)).toEqual([0, 0]);
+    // A gradient that is NaN for real stays NaN (the rerun gives it too).
+    expect(Number.isNaN(f.grad([1, -1]).grad[1])).toBe(true);
+  });
+
+  it("where a NaN product lands in an adjoint that passes it nowhere (a comparison, a select's unreached branch)", () => {
+    // The product 0·∞ lands in the adjoint of gt(…), which passes nothing back: no result sees it.
+    const f = compile((x, y) => select(gt(x, 0), x, y).add(mul(gt(x, 0), sqrt(y)).mul(0)), { jit: true });
+    const interp = compile((x, y) => select(gt(x, 0), x, y).add(mul(gt(x, 0), sqrt(y)).mul(0)), { jit: false });
+    for (const x of [[1, 0], [-1, 0], [0, 0], [NaN, 0], [1, Infinity]]) {
+      same(f.grad(x).grad, interp.grad(x).grad, `grad at ${x}`);
+      same(f.jvp(x, [1, 1]).tangent, interp.jvp(x, [1, 1]).tangent, `jvp at ${x}`);
+    }
+  });
+});
+
+describe("against the js engine", () => {
+  it("agrees on smooth random graphs to rounding", () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const build = randomGraph(seed, 10 + (seed % 50), 2);
+      const jit = compile(build, { inputs: 4, jit: true });
+      const js = compile(build, { inputs: 4, engine: "js" });
+      const random = rng(seed);
+      const x = randomVector(random, 4);
+      const u = randomVector(random, 2);
+      const v = randomVector(random, 4);
+      expectClose(jit.eval(x), js.eval(x), 1e-12, 1e-13);
+      expectClose(jit.vjp(x, u).grad, js.vjp(x, u).grad, 1e-12, 1e-13);
+      expectClose(jit.jvp(x, v).tangent, js.jvp(x, v).tangent, 1e-12, 1e-13);
+      jit.dispose();
+      js.dispose();
+    }
+  });
+});
+
+describe('jit: "auto"', () => {
+  const build = (x: ReturnType<typeof constant>, y: ReturnType<typeof constant>) => x.add(y).mul(sin(x)).sub(log(y.square().add(1)));
+
+  it(`interprets the first ${AUTO_CALLS} calls, then compiles, with the same results before and after`, () => {
+    const f = compile(build); // "auto" is the default
+    const ref = compile(build, { jit: false });
+    const random = rng(11);
+    let switched = -1;
+    for (let k = 0; k < AUTO_CALLS + 40; k++) {
+      if (switched < 0 && f.jit) switched = k;
+      const x = randomVector(random, 2, -4, 4);
+      // Mix the covered methods: each counts toward the switch.
+      if (k % 4 === 0) same(f.eval(x), ref.eval(x), `eval, call ${k}`);
+      else if (k % 4 === 1) same(f.grad(x).grad, ref.grad(x).grad, `grad, call ${k}`);
+      else if (k % 4 === 2) same(f.vjp(x, [2]).grad, ref.vjp(x, [2]).grad, `vjp, call ${k}`);
+      else same(f.jvp(x, [1, -1]).tangent, ref.jvp(x, [1, -1]).tangent, `jvp, call ${k}`);
+    }
+    expect(switched).toBe(AUTO_CALLS);
+    expect(ref.jit).toBe(false);
+  });
+
+  it(`leaves a tape over ${AUTO_MAX_NODES} nodes interpreted; jit: true compiles it (in chunks)`, () => {
+    const n = AUTO_MAX_NODES + 10;
+    const sum = (xs: ReturnType<typeof constant>[]) => {
+      let s = xs[0]!;
+      for (let i = 1; i < n; i++) s = s.add(xs[i % xs.length]!.mul(i % 7));
+      return s;
+    };
+    const auto = compile(sum, { inputs: 8 });
+    expect(auto.size).toBeGreaterThan(AUTO_MAX_NODES);
+    const x = randomVector(rng(5), 8);
+    for (let k = 0; k < AUTO_CALLS + 2; k++) auto.grad(x);
+    expect(auto.jit).toBe(false);
+    const jit = compile(sum, { inputs: 8, jit: true });
+    expect(jit.jit).toBe(true);
+    same(jit.grad(x).grad, auto.grad(x).grad, "grad");
+    same(jit.eval(x), auto.eval(x), "eval");
+  });
+
+  it("is off on the js engine and for array functions, and false after dispose", () => {
+    const js = compile(build, { engine: "js" });
+    for (let k = 0; k < AUTO_CALLS + 2; k++) js.grad([1, 2]);
+    expect(js.jit).toBe(false);
+    const f = compile(build, { jit: true });
+    expect(f.jit).toBe(true);
+    f.dispose();
+    expect(f.jit).toBe(false);
+    expect(() => f.grad([1, 2])).toThrow(/disposed/);
+  });
+});
+
+describe("the jit option's errors", () => {
+  it("names the option and what to use instead", () => {
+    const fn = (x: ReturnType<typeof constant>) => sin(x);
+    expect(() => compile(fn, { jit: "yes" as never })).toThrow(/unknown jit option "yes"; use "auto", true or false/);
+    expect(() => compile(fn, { jit: true, engine: "js" })).toThrow(/jit: true.*wasm engine/);
+    expect(() => compile({ params: 1, data: 1, jit: 1 as never }, (p, d) => p[0]!.mul(d[0]!))).toThrow(/unknown jit option 1/);
+  });
+});

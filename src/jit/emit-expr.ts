@@ -8,16 +8,20 @@ import { JIT_RULES } from "../generated/jit-rules.js";
 import type { JitExpr, JitOperand } from "./expr.js";
 import { ByteWriter, F64, Op } from "./wasm-writer.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const O = { ...Op };
+const RULES = JIT_RULES;
+
 /** Math functions that are single f64 instructions, as AssemblyScript compiles them too. */
 const NATIVE_UNARY: Readonly<Record<string, number>> = {
-  "Math.sqrt": Op.f64Sqrt, "Math.abs": Op.f64Abs, "Math.floor": Op.f64Floor, "Math.ceil": Op.f64Ceil, "Math.trunc": Op.f64Trunc,
+  "Math.sqrt": O.f64Sqrt, "Math.abs": O.f64Abs, "Math.floor": O.f64Floor, "Math.ceil": O.f64Ceil, "Math.trunc": O.f64Trunc,
 };
-const NATIVE_BINARY: Readonly<Record<string, number>> = { "Math.min": Op.f64Min, "Math.max": Op.f64Max };
+const NATIVE_BINARY: Readonly<Record<string, number>> = { "Math.min": O.f64Min, "Math.max": O.f64Max };
 
 const BINARY: Readonly<Record<string, number>> = {
-  "+": Op.f64Add, "-": Op.f64Sub, "*": Op.f64Mul, "/": Op.f64Div,
-  "<": Op.f64Lt, "<=": Op.f64Le, ">": Op.f64Gt, ">=": Op.f64Ge, "==": Op.f64Eq, "!=": Op.f64Ne,
-  "&&": Op.i32And, "||": Op.i32Or,
+  "+": O.f64Add, "-": O.f64Sub, "*": O.f64Mul, "/": O.f64Div,
+  "<": O.f64Lt, "<=": O.f64Le, ">": O.f64Gt, ">=": O.f64Ge, "==": O.f64Eq, "!=": O.f64Ne,
+  "&&": O.i32And, "||": O.i32Or,
 };
 
 /** The export of the kernels' module that computes `fn` (scripts/gen/sweeps/jit.ts jitMathName). */
@@ -38,7 +42,7 @@ export class MathImports {
   static forOps(codes: Iterable<number>): MathImports {
     const imports = new MathImports();
     for (const code of codes) {
-      const rule = JIT_RULES[code];
+      const rule = RULES[code];
       if (rule === null || rule === undefined) continue;
       imports.collect(rule.value);
       if (rule.da !== null) imports.collect(rule.da);
@@ -97,7 +101,7 @@ export function emitExpr(w: ByteWriter, e: JitExpr, operands: Operands, math: Ma
     case "const": w.f64Const(constantValue(e.name)); return;
     case "unary":
       emitExpr(w, e.arg, operands, math);
-      w.op(e.op === "-" ? Op.f64Neg : Op.i32Eqz);
+      w.op(e.op === "-" ? O.f64Neg : O.i32Eqz);
       return;
     case "binary": {
       emitExpr(w, e.left, operands, math);
@@ -113,17 +117,17 @@ export function emitExpr(w: ByteWriter, e: JitExpr, operands: Operands, math: Ma
     case "cond":
       if (costly(e.then) || costly(e.else)) {
         emitExpr(w, e.test, operands, math);
-        w.op(Op.if);
+        w.op(O.if);
         w.byte(F64);
         emitExpr(w, e.then, operands, math);
-        w.op(Op.else);
+        w.op(O.else);
         emitExpr(w, e.else, operands, math);
-        w.op(Op.end);
+        w.op(O.end);
       } else {
         emitExpr(w, e.then, operands, math);
         emitExpr(w, e.else, operands, math);
         emitExpr(w, e.test, operands, math);
-        w.op(Op.select);
+        w.op(O.select);
       }
       return;
     case "call": {

@@ -10,30 +10,35 @@ import { LocalPool, ValueReader } from "./locals.js";
 import { CHUNK, forwardReads, type JitPlan } from "./plan.js";
 import { ByteWriter, F64, Op, type FunctionBody } from "./wasm-writer.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+const O = { ...Op };
+const RULES = JIT_RULES;
+
 /** Pushes node i's value (select and the rule's value expression); operands read by `values`. */
 export function emitValue(w: ByteWriter, plan: JitPlan, i: number, values: ValueReader, math: MathImports): void {
   const tape = plan.tape;
   const op = tape.op[i]!;
-  if (op === OP.SELECT) {
+  if (op === K.SELECT) {
     const branches = tape.b[i]!;
     values.pushNode(w, tape.a[branches]!);
     values.pushNode(w, tape.b[branches]!);
     values.pushNode(w, tape.a[i]!);
     w.f64Const(0);
-    w.op(Op.f64Gt);
-    w.op(Op.select);
+    w.op(O.f64Gt);
+    w.op(O.select);
     return;
   }
   values.a = tape.a[i]!;
   values.b = tape.b[i]!;
   values.self = i;
-  emitExpr(w, JIT_RULES[op]!.value, values, math);
+  emitExpr(w, RULES[op]!.value, values, math);
 }
 
 /** True for the nodes a forward sweep computes: needed, and neither a leaf, a constant nor BRANCHES. */
 export function computes(plan: JitPlan, i: number): boolean {
   const op = plan.tape.op[i]!;
-  return plan.needed[i] === 1 && op !== OP.CONST && op !== OP.BRANCHES;
+  return plan.needed[i] === 1 && op !== K.CONST && op !== K.BRANCHES;
 }
 
 /** Frees the locals of node i's operands that node i reads last. */

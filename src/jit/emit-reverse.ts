@@ -18,6 +18,11 @@ import { CHUNK, type JitPlan } from "./plan.js";
 import { ByteWriter, F64, Op, VOID, type FunctionBody } from "./wasm-writer.js";
 import { unitPartial } from "./zero-rule.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+const O = { ...Op };
+const RULES = JIT_RULES;
+
 /** State shared by the reverse chunks of one tape, emitted last chunk first. */
 export class ReverseState {
   /** 1 once a node's adjoint has had its first contribution (emission order is the sweep's order). */
@@ -65,25 +70,25 @@ class ReverseChunk {
         this.adjLocal[j] = l;
         w.localGet(Z);
         this.push(kind, partial);
-        w.op(Op.f64Add);
+        w.op(O.f64Add);
         w.localSet(l);
       } else {
         w.storeBegin();
         w.localGet(Z);
         this.push(kind, partial);
-        w.op(Op.f64Add);
+        w.op(O.f64Add);
         w.f64StoreEnd(der + 8 * j);
       }
     } else if (local >= 0) {
       w.localGet(local);
       this.push(kind, partial);
-      w.op(Op.f64Add);
+      w.op(O.f64Add);
       w.localSet(local);
     } else {
       w.storeBegin();
       w.f64LoadAt(der + 8 * j);
       this.push(kind, partial);
-      w.op(Op.f64Add);
+      w.op(O.f64Add);
       w.f64StoreEnd(der + 8 * j);
     }
   }
@@ -94,11 +99,11 @@ class ReverseChunk {
     if (kind === PLUS_G) return w.localGet(G);
     if (kind === MINUS_G) {
       w.localGet(G);
-      return w.op(Op.f64Neg);
+      return w.op(O.f64Neg);
     }
     emitExpr(w, partial!, this.values, this.math);
     w.localGet(G);
-    w.op(Op.f64Mul);
+    w.op(O.f64Mul);
   }
 
   /** An input's adjoint is complete after its last contribution: store it to the gradient. */
@@ -124,12 +129,12 @@ class ReverseChunk {
     let kb = -9;
     let da: JitExpr | null = null;
     let db: JitExpr | null = null;
-    if (op === OP.SELECT) {
+    if (op === K.SELECT) {
       const branches = tape.b[i]!;
       ia = tape.a[branches]!;
       ib = tape.b[branches]!;
     } else {
-      const rule = JIT_RULES[op]!;
+      const rule = RULES[op]!;
       ia = tape.a[i]!;
       ib = tape.b[i]!;
       da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
@@ -141,19 +146,19 @@ class ReverseChunk {
     if (this.adjLocal[i]! >= 0) w.localGet(this.adjLocal[i]!);
     else w.f64LoadAt(this.der + 8 * i);
     w.localSet(G);
-    if (op === OP.SELECT) {
+    if (op === K.SELECT) {
       // Only the chosen branch receives g, so both start (at +0) before the test.
       if (plan.flows[ia] === 1 && state.started[ia] === 0) this.contribute(ia, NOTHING, null);
       if (plan.flows[ib] === 1 && state.started[ib] === 0) this.contribute(ib, NOTHING, null);
       values.pushNode(w, tape.a[i]!);
       w.localGet(Z);
-      w.op(Op.f64Gt);
-      w.op(Op.if);
+      w.op(O.f64Gt);
+      w.op(O.if);
       w.byte(VOID);
       if (plan.flows[ia] === 1) this.contribute(ia, PLUS_G, null);
-      w.op(Op.else);
+      w.op(O.else);
       if (plan.flows[ib] === 1) this.contribute(ib, PLUS_G, null);
-      w.op(Op.end);
+      w.op(O.end);
     } else {
       values.a = ia;
       values.b = ib;

@@ -17,6 +17,11 @@ import { CHUNK, type JitPlan } from "./plan.js";
 import { ByteWriter, F64, Op, type FunctionBody } from "./wasm-writer.js";
 import { unitPartial } from "./zero-rule.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+const O = { ...Op };
+const RULES = JIT_RULES;
+
 // Locals, from a pool: T (the node's tangent), then values and tangents.
 const T = 0;
 
@@ -34,7 +39,7 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
 
   const pushTangent = (j: number): void => {
     if (tanLocal[j]! >= 0) w.localGet(tanLocal[j]!);
-    else if (j < tape.inputs || (j >= plan.start && tape.op[j] !== OP.CONST)) w.f64LoadAt(der + 8 * j);
+    else if (j < tape.inputs || (j >= plan.start && tape.op[j] !== K.CONST)) w.f64LoadAt(der + 8 * j);
     else w.f64Const(0);
   };
 
@@ -42,10 +47,10 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
   const pushTerm = (partial: JitExpr, j: number): void => {
     const unit = unitPartial(partial);
     pushTangent(j);
-    if (unit === -1) w.op(Op.f64Neg);
+    if (unit === -1) w.op(O.f64Neg);
     if (unit !== 0) return;
     emitExpr(w, partial, values, math);
-    w.op(Op.f64Mul);
+    w.op(O.f64Mul);
   };
 
   for (let i = first; i < end; i++) {
@@ -60,16 +65,16 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
     }
     w.f64StoreEnd(val + 8 * i);
 
-    if (op === OP.SELECT) {
+    if (op === K.SELECT) {
       const branches = tape.b[i]!;
       pushTangent(tape.a[branches]!);
       pushTangent(tape.b[branches]!);
       values.pushNode(w, tape.a[i]!);
       w.f64Const(0);
-      w.op(Op.f64Gt);
-      w.op(Op.select);
+      w.op(O.f64Gt);
+      w.op(O.select);
     } else {
-      const rule = JIT_RULES[op]!;
+      const rule = RULES[op]!;
       values.a = tape.a[i]!;
       values.b = tape.b[i]!;
       values.self = i;
@@ -82,11 +87,11 @@ export function tangentChunk(plan: JitPlan, chunk: number, val: number, der: num
         // ta − tb, as the interpreter writes sub (the same IEEE result as ta + (−tb)).
         pushTerm(da, values.a);
         pushTangent(values.b);
-        w.op(Op.f64Sub);
+        w.op(O.f64Sub);
       } else {
         pushTerm(da, values.a);
         pushTerm(db, values.b);
-        w.op(Op.f64Add);
+        w.op(O.f64Add);
       }
     }
     w.localSet(T);

@@ -17,6 +17,10 @@ import { ByteWriter, F64, I32, Op, writeModule, type FunctionBody } from "./wasm
 import { ENTRY_LOCALS, flagNaNAt, flagNaNRange } from "./zero-rule.js";
 import { OP } from "../ops.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+const O = { ...Op };
+
 /** Where the engine keeps the function's working memory (byte addresses). */
 export interface JitAddresses {
   /** Node values, f64 × n. */
@@ -63,20 +67,20 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
   const imports = math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 2 : 3 }));
   const base = imports.length;
   const functions: FunctionBody[] = [];
-  const K = plan.chunks;
+  const chunks = plan.chunks;
   const forward: number[] = [];
   const reverse: number[] = [];
   const tangent: number[] = [];
-  for (let c = 0; c < K; c++) {
+  for (let c = 0; c < chunks; c++) {
     forward.push(base + functions.length);
     functions.push(forwardChunk(plan, c, at.val, math));
   }
   const state = new ReverseState(plan);
-  for (let c = K - 1; c >= 0; c--) {
+  for (let c = chunks - 1; c >= 0; c--) {
     reverse.push(base + functions.length);
     functions.push(reverseChunk(state, c, at.val, at.der, math));
   }
-  for (let c = 0; c < K; c++) {
+  for (let c = 0; c < chunks; c++) {
     tangent.push(base + functions.length);
     functions.push(tangentChunk(plan, c, at.val, at.der, math));
   }
@@ -114,7 +118,7 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
       store(w, at.der + 8 * o, () => {
         w.f64LoadAt(at.der + 8 * o);
         w.f64LoadAt(at.u + 8 * j);
-        w.op(Op.f64Add);
+        w.op(O.f64Add);
       });
     });
   });
@@ -122,7 +126,7 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
   const jvpBody = new ByteWriter();
   // Outputs that are data or constants have tangent 0 (the interpreter clears every non-input slot).
   for (const o of outputs) {
-    if (o >= tape.inputs && (o < plan.start || tape.op[o] === OP.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
+    if (o >= tape.inputs && (o < plan.start || tape.op[o] === K.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
   }
   calls(jvpBody, tangent);
   for (const o of outputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);

@@ -9,6 +9,9 @@ import type { JitOperand } from "./expr.js";
 import type { Operands } from "./emit-expr.js";
 import type { ByteWriter } from "./wasm-writer.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+
 export class LocalPool {
   private readonly free: number[] = [];
   /** Locals of the pool's type declared so far (indices base … base + count − 1). */
@@ -47,7 +50,7 @@ export class ValueReader implements Operands {
 
   pushNode(w: ByteWriter, j: number): void {
     const tape = this.tape;
-    if (tape.op[j] === OP.CONST) w.f64Const(tape.constants[tape.a[j]!]!);
+    if (tape.op[j] === K.CONST) w.f64Const(tape.constants[tape.a[j]!]!);
     else if (this.local[j]! >= 0) w.localGet(this.local[j]!);
     else w.f64LoadAt(this.val + 8 * j);
   }

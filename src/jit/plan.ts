@@ -20,6 +20,10 @@ import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const K = { ...OP };
+const RULES = JIT_RULES;
+
 /** How far (in nodes) a value or adjoint may live in a local. */
 export const WINDOW = 32;
 /**
@@ -62,102 +66,117 @@ export interface JitPlan {
 /** The chunk of a computed node. */
 export const chunkOf = (plan: JitPlan, i: number): number => Math.floor((i - plan.start) / CHUNK);
 
+// Per op code, from the rules: how many operands the forward sweep reads (3 for select: condition
+// and both branches via BRANCHES), and whether adjoint goes to operand a, to b. Tables, not rule
+// lookups: the plan reads them once per node of every compiled tape.
+const READS = new Uint8Array(256);
+const TO_A = new Uint8Array(256);
+const TO_B = new Uint8Array(256);
+for (let code = 0; code < RULES.length; code++) {
+  const rule = RULES[code];
+  if (rule === null || rule === undefined) continue;
+  READS[code] = rule.arity === 1 ? 1 : 2;
+  if (rule.arity >= 1 && rule.da !== null) TO_A[code] = 1;
+  if (rule.arity === 2 && rule.db !== null) TO_B[code] = 1;
+}
+READS[K.SELECT] = 3;
+TO_A[K.SELECT] = 1; // the branches, for select (see adjointTargets)
+TO_B[K.SELECT] = 1;
+
 /** The nodes a node reads in the forward sweep, into out (up to 3); returns how many. */
 export function forwardReads(tape: Tape, i: number, out: Int32Array): number {
   const op = tape.op[i]!;
-  if (op === OP.SELECT) {
+  const k = READS[op]!;
+  if (k === 3) {
     const branches = tape.b[i]!;
     out[0] = tape.a[i]!;
     out[1] = tape.a[branches]!;
     out[2] = tape.b[branches]!;
     return 3;
   }
-  const rule = JIT_RULES[op];
-  if (rule === null || rule === undefined) return 0; // leaves and BRANCHES
-  out[0] = tape.a[i]!;
-  if (rule.arity === 1) return 1;
-  out[1] = tape.b[i]!;
-  return 2;
+  if (k >= 1) out[0] = tape.a[i]!;
+  if (k === 2) out[1] = tape.b[i]!;
+  return k;
 }
 
 /** The nodes node i passes adjoint to (select: both branches, chosen per call), into out; how many. */
 export function adjointTargets(tape: Tape, i: number, out: Int32Array): number {
   const op = tape.op[i]!;
-  if (op === OP.SELECT) {
+  if (op === K.SELECT) {
     const branches = tape.b[i]!;
     out[0] = tape.a[branches]!;
     out[1] = tape.b[branches]!;
     return 2;
   }
-  const rule = JIT_RULES[op];
-  if (rule === null || rule === undefined || rule.arity === 0) return 0;
   let k = 0;
-  if (rule.da !== null) out[k++] = tape.a[i]!;
-  if (rule.arity === 2 && rule.db !== null) out[k++] = tape.b[i]!;
+  if (TO_A[op] === 1) out[k++] = tape.a[i]!;
+  if (TO_B[op] === 1) out[k++] = tape.b[i]!;
   return k;
 }
 
 export function planTape(tape: Tape): JitPlan {
-  const n = tape.op.length;
-  const start = tape.inputs + tape.data;
+  const { op, a, b, inputs } = tape;
+  const n = op.length;
+  const start = inputs + tape.data;
+  const CONST = K.CONST;
+  const SELECT = K.SELECT;
   const needed = new Uint8Array(n);
   const flows = new Uint8Array(n);
   const output = new Uint8Array(n);
-  const computed = (j: number): boolean => j >= start && tape.op[j] !== OP.CONST;
-  // Active: depends on an input through differentiable ops. Adjoints of other nodes reach no input.
+  // Active: depends on an input through differentiable ops (comparisons are not). Adjoints of other
+  // nodes reach no input, so the reverse sweep leaves them out.
   const active = new Uint8Array(n);
-  active.fill(1, 0, tape.inputs);
-  const scan = new Int32Array(3);
+  active.fill(1, 0, inputs);
   for (let i = start; i < n; i++) {
-    const op = tape.op[i]!;
-    if (op === OP.SELECT) {
-      const branches = tape.b[i]!;
-      active[i] = active[tape.a[branches]!]! | active[tape.b[branches]!]!;
-      continue;
+    const code = op[i]!;
+    if (code === SELECT) {
+      const branches = b[i]!;
+      active[i] = active[a[branches]!]! | active[b[branches]!]!;
+    } else if (TO_A[code] === 1 || TO_B[code] === 1) {
+      active[i] = active[a[i]!]! | (READS[code] === 2 ? active[b[i]!]! : 0);
     }
-    const rule = JIT_RULES[op];
-    if (rule === null || rule === undefined || rule.arity === 0) continue;
-    const k = forwardReads(tape, i, scan);
-    for (let r = 0; r < k; r++) active[i] |= active[scan[r]!]!;
   }
-  const differentiable = (j: number): boolean => active[j] === 1 && (j < tape.inputs || computed(j));
+  // An adjoint is wanted for active inputs and active computed nodes (not data, constants).
+  const wanted = (j: number): boolean => active[j] === 1 && (j < inputs || (j >= start && op[j] !== CONST));
   for (const o of tape.outputs) {
     needed[o] = 1;
     output[o] = 1;
-    if (differentiable(o)) flows[o] = 1;
+    if (wanted(o)) flows[o] = 1;
   }
   const reads = new Int32Array(3);
-  const codes = new Set<number>();
+  const seen = new Uint8Array(256);
   const lastRead = new Int32Array(n).fill(-1);
   const firstContribution = new Int32Array(n).fill(-1);
   const lastContribution = new Int32Array(n).fill(-1);
   for (let i = n - 1; i >= start; i--) {
     if (needed[i] === 0) continue;
-    codes.add(tape.op[i]!);
+    seen[op[i]!] = 1;
     const k = forwardReads(tape, i, reads);
     for (let r = 0; r < k; r++) {
       const j = reads[r]!;
       needed[j] = 1;
-      if (lastRead[j] < 0) lastRead[j] = i;
+      if (lastRead[j]! < 0) lastRead[j] = i;
     }
     if (flows[i] === 0) continue;
     const t = adjointTargets(tape, i, reads);
     for (let r = 0; r < t; r++) {
       const j = reads[r]!;
-      if (!differentiable(j)) continue;
+      if (!wanted(j)) continue;
       flows[j] = 1;
-      if (firstContribution[j] < 0) firstContribution[j] = i;
+      if (firstContribution[j]! < 0) firstContribution[j] = i;
       lastContribution[j] = i;
     }
   }
+  const codes = new Set<number>();
+  for (let code = 0; code < 256; code++) if (seen[code] === 1) codes.add(code);
   const plan: JitPlan = {
     tape, n, start, chunks: Math.max(1, Math.ceil((n - start) / CHUNK)), needed, flows, output,
     valueLocal: new Uint8Array(n), tangentLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
   };
   for (let j = start; j < n; j++) {
-    if (needed[j] === 0 || !computed(j) || tape.op[j] === OP.BRANCHES) continue;
+    if (needed[j] === 0 || op[j] === CONST || op[j] === K.BRANCHES) continue;
     const last = lastRead[j]!;
-    if (last < 0 || chunkOf(plan, last) !== chunkOf(plan, j)) continue;
+    if (last < 0 || ((last - start) / CHUNK | 0) !== ((j - start) / CHUNK | 0)) continue;
     if (last - j <= WINDOW) plan.valueLocal[j] = 1;
     if (last - j <= TANGENT_WINDOW) plan.tangentLocal[j] = 1;
   }
@@ -166,7 +185,7 @@ export function planTape(tape: Tape): JitPlan {
     const first = firstContribution[j]!;
     if (first < 0) continue;
     const until = j < start ? lastContribution[j]! : j;
-    const sameChunk = chunkOf(plan, first) === chunkOf(plan, Math.max(until, start));
+    const sameChunk = (((first - start) / CHUNK) | 0) === (((Math.max(until, start) - start) / CHUNK) | 0);
     if (first - until <= WINDOW && sameChunk && (j >= start || until >= start)) plan.adjointLocal[j] = 1;
   }
   return plan;

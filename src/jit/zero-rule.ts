@@ -21,6 +21,9 @@
 import type { JitExpr } from "./expr.js";
 import { F64, I32, Op, Simd, V128, VOID, type ByteWriter } from "./wasm-writer.js";
 
+// Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
+const O = { ...Op };
+
 /** The locals of a function that calls flagNaNRange with flag = 0. */
 export const ENTRY_LOCALS: readonly (readonly [number, number])[] = [[2, I32], [1, V128], [1, F64]];
 
@@ -28,9 +31,9 @@ export const ENTRY_LOCALS: readonly (readonly [number, number])[] = [[2, I32], [
 export function flagNaN(w: ByteWriter, x: number, flag: number): void {
   w.localGet(x);
   w.localGet(x);
-  w.op(Op.f64Ne);
+  w.op(O.f64Ne);
   w.localGet(flag);
-  w.op(Op.i32Or);
+  w.op(O.i32Or);
   w.localSet(flag);
 }
 
@@ -57,12 +60,12 @@ export function flagNaNRange(w: ByteWriter, address: number, count: number, flag
   if (pairs > 0) {
     w.i32Const(0);
     w.localSet(index);
-    w.op(Op.loop);
+    w.op(O.loop);
     w.byte(VOID);
     // flag |= any_true(v ≠ v), v = the pair at address + 16·index
     w.localGet(index);
     w.i32Const(16);
-    w.op(Op.i32Mul);
+    w.op(O.i32Mul);
     w.simd(Simd.load);
     w.byte(4);
     w.u32(address);
@@ -71,17 +74,17 @@ export function flagNaNRange(w: ByteWriter, address: number, count: number, flag
     w.simd(Simd.f64x2Ne);
     w.simd(Simd.anyTrue);
     w.localGet(flag);
-    w.op(Op.i32Or);
+    w.op(O.i32Or);
     w.localSet(flag);
     w.localGet(index);
     w.i32Const(1);
-    w.op(Op.i32Add);
+    w.op(O.i32Add);
     w.localTee(index);
     w.i32Const(pairs);
-    w.op(Op.i32LtS);
-    w.op(Op.brIf);
+    w.op(O.i32LtS);
+    w.op(O.brIf);
     w.byte(0);
-    w.op(Op.end);
+    w.op(O.end);
   }
   if (count % 2 === 1) {
     w.f64LoadAt(address + 8 * (count - 1));

@@ -10,6 +10,16 @@
 import { batchForward } from "./generated/batch_forward";
 import { batchReverse } from "./generated/batch_reverse";
 
+// The sweeps of a compiled tape (src/jit/batch-module.ts), or the interpreter's: `fwd` and `rev`
+// are 0 for the interpreter, else indices into the function table (exported; JS puts the compiled
+// functions there), each called as (lanes) → (), at the stride the code was compiled for.
+@inline function sweepForward(
+  fwd: u32, n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, even: i32,
+): void {
+  if (fwd != 0) call_indirect<void>(fwd, even);
+  else batchForward(n, start, inputs, ops, a, b, val, stride, even);
+}
+
 /** Lanes the first block of `count` points uses, even: no later block uses more (a later block
  *  exists only when the first is full). Parameters and clears stop there, so a call's fixed cost
  *  follows its points, not the stride; lanes beyond are never read. */
@@ -51,13 +61,14 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
  *  are non-zero — the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
-  lanes: i32, even: i32, out: i32, seed: f64,
+  lanes: i32, even: i32, out: i32, seed: f64, fwd: u32, rev: u32,
 ): void {
   const row = <usize>stride << 3;
-  batchForward(n, start, inputs, ops, a, b, val, stride, even);
+  sweepForward(fwd, n, start, inputs, ops, a, b, val, stride, even);
   const pseed = adj + <usize>out * row;
   for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
-  batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
+  if (rev != 0) call_indirect<void>(rev, even);
+  else batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
 }
 
 /** Zeroes lanes [0, even) of the leaves' adjoint rows: the only lanes a block wrote. */
@@ -83,7 +94,7 @@ function clearLeaves(start: i32, adj: usize, stride: i32, even: i32): void {
  *  parameters' lanes, see `reduce`); the value costs one multiply per lane. */
 export function batchSumGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64,
+  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64, fwd: u32, rev: u32,
 ): f64 {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride, usedLanes(stride, count));
@@ -92,7 +103,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale);
+    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale, fwd, rev);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {
@@ -109,14 +120,14 @@ export function batchSumGrad(
 /** Per point: the value of output `out` into values[k] and its gradient into grads[k·inputs …]. */
 export function batchGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, out: i32, values: usize, grads: usize,
+  stride: i32, theta: usize, rows: usize, count: i32, out: i32, values: usize, grads: usize, fwd: u32, rev: u32,
 ): void {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, fwd, rev);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);
@@ -129,14 +140,14 @@ export function batchGrad(
 /** Per point: the values of the m outputs (node indices at outs) into values[k·m …]. */
 export function batchEval(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, outs: usize, m: i32, values: usize,
+  stride: i32, theta: usize, rows: usize, count: i32, outs: usize, m: i32, values: usize, fwd: u32,
 ): void {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    batchForward(n, start, inputs, ops, a, b, val, stride, even);
+    sweepForward(fwd, n, start, inputs, ops, a, b, val, stride, even);
     for (let j = 0; j < m; j++) {
       const src = val + <usize>load<i32>(outs + (<usize>j << 2)) * row;
       for (let l = 0; l < lanes; l++) {

@@ -14,6 +14,7 @@ import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import type { Heap } from "../wasm/heap.js";
 import type { Kernels } from "../wasm/module.js";
+import type { BatchAddresses, BatchSweeps } from "../jit/batch-module.js";
 
 /** Lanes per block for a tape of n nodes: ~1 MB of values and adjoints, even, 2 … 64. */
 export function blockLanes(n: number): number {
@@ -50,6 +51,8 @@ export class WasmBatch {
   private readonly constValues: Float64Array;
   /** The stride the constants' lanes are laid out for. */
   private laid = 0;
+  /** Compiled sweeps (src/jit/batch-module.ts), used by calls at their stride; null: interpreted. */
+  sweeps: BatchSweeps | null = null;
 
   constructor(private readonly k: Kernels, private readonly heap: Heap, tape: Tape, private readonly ptr: TapePointers) {
     const n = (this.n = tape.op.length);
@@ -99,13 +102,26 @@ export class WasmBatch {
     this.laid = s;
   }
 
+  /** Where the compiled sweeps read and write: this state's lanes at the full stride. */
+  get addresses(): BatchAddresses {
+    return { val: this.val, adj: this.adj, stride: this.stride };
+  }
+
+  /** The table indices of the compiled forward and reverse sweeps for a call at stride s, or 0 (interpreted). */
+  private forwardAt(s: number): number {
+    return this.sweeps !== null && this.sweeps.stride === s ? this.sweeps.forward : 0;
+  }
+  private reverseAt(s: number): number {
+    return this.sweeps !== null && this.sweeps.stride === s ? this.sweeps.reverse : 0;
+  }
+
   /** Sum of scale × output 0 over the points, and the sum of scale × its gradients into grad. */
   sumGrad(theta: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
     const rowsPtr = this.stage(theta, rows, 0);
     const stride = this.strideFor(count);
     const total = this.k.batchSumGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale,
+      stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale, this.forwardAt(stride), this.reverseAt(stride),
     );
     grad.set(this.heap.f64.subarray(this.gsum / 8, (this.gsum / 8) + this.inputs));
     return total;
@@ -119,7 +135,7 @@ export class WasmBatch {
     const stride = this.strideFor(count);
     this.k.batchGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr,
+      stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr, this.forwardAt(stride), this.reverseAt(stride),
     );
     const f64 = this.heap.f64;
     values.set(f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count));
@@ -133,12 +149,14 @@ export class WasmBatch {
     const stride = this.strideFor(count);
     this.k.batchEval(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val,
-      stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr,
+      stride, this.theta, rowsPtr, count, this.ptr.outs, this.m, valuesPtr, this.forwardAt(stride),
     );
     values.set(this.heap.f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count * this.m));
   }
 
   dispose(): void {
+    this.sweeps?.dispose();
+    this.sweeps = null;
     if (this.block < 0) return;
     this.heap.release(this.block);
     if (this.scratch >= 0) this.heap.release(this.scratch);

@@ -30,6 +30,7 @@ import type { Engine } from "./engine.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 import { WasmBatch } from "./wasm-batch.js";
 import { jitCompile } from "../jit/jit-module.js";
+import { compileBatch } from "../jit/batch-module.js";
 import { JitTier } from "../jit/tier.js";
 import type { JitOption } from "../jit/option.js";
 
@@ -64,6 +65,7 @@ export class WasmEngine implements Engine {
   private readonly tape: Tape;
   /** Lane buffers for batches, allocated on first use (see wasm-batch.ts). */
   private batchState: WasmBatch | null = null;
+  private batchCompileFailed = false;
   /** The compiled tier (src/jit/): eval, grad, vjp and jvp run its code once it exists. */
   private readonly jitTier: JitTier;
 
@@ -259,22 +261,36 @@ export class WasmEngine implements Engine {
   }
 
   sumGradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, grad: Float64Array, scale: number): number {
-    return this.batch().sumGrad(x, rows, count, grad, scale);
+    return this.batch(count).sumGrad(x, rows, count, grad, scale);
   }
 
   gradBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array, grads: Float64Array): void {
-    this.batch().grad(x, rows, count, values, grads);
+    this.batch(count).grad(x, rows, count, values, grads);
   }
 
   evalBatch(x: ArrayLike<number>, rows: Float64Array, count: number, values: Float64Array): void {
-    this.batch().eval(x, rows, count, values);
+    this.batch(count).eval(x, rows, count, values);
   }
 
-  private batch(): WasmBatch {
+  /**
+   * The batch state; once the tier has compiled the tape, its batch sweeps are compiled too (a
+   * second module, at the state's stride, on the first batch call after). A batch call counts its
+   * points toward "auto"'s threshold: one call of 1,024 points does the work of 1,024 grads.
+   */
+  private batch(count: number): WasmBatch {
     if (this.batchState === null) {
       this.batchState = new WasmBatch(this.k, this.heap, this.tape, { op: this.op, a: this.a, b: this.b, outs: this.outs });
     }
-    return this.batchState;
+    const state = this.batchState;
+    if (state.sweeps === null && !this.batchCompileFailed && (this.jitTier.code ?? this.jitTier.tick(count)) !== null) {
+      try {
+        state.sweeps = compileBatch(this.tape, state.addresses, this.k);
+      } catch (error) {
+        this.batchCompileFailed = true; // the interpreter goes on
+        if (this.jitTier.strict) throw error;
+      }
+    }
+    return state;
   }
 
   dispose(): void {

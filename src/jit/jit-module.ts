@@ -13,7 +13,7 @@ import { forwardChunk } from "./emit-forward.js";
 import { ReverseState, reverseChunk } from "./emit-reverse.js";
 import { tangentChunk } from "./emit-tangent.js";
 import { planTape, type JitPlan } from "./plan.js";
-import { ByteWriter, F64, I32, Op, writeModule, type FunctionBody } from "./wasm-writer.js";
+import { ByteWriter, F64, I32, memoryImport, Op, writeModule, type FunctionBody } from "./wasm-writer.js";
 import { ENTRY_LOCALS, flagNaNAt, flagNaNRange } from "./zero-rule.js";
 import { OP } from "../ops.js";
 
@@ -143,11 +143,10 @@ export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memor
     functions.push({ type: e.type, locals: ENTRY_LOCALS, code: e.body });
     return { name: e.name, index };
   });
-  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
   const bytes = writeModule({
     types: TYPES.map(([p, r]) => [p, r]),
     imports,
-    memory: { minimum: 0, shared, ...(shared ? { maximum: 65536 } : {}) },
+    memory: memoryImport(memory),
     functions,
     exports,
   });

@@ -25,9 +25,12 @@ export class JitTier {
   code: JitCode | null = null;
   private calls = 0;
   private readonly auto: boolean;
+  /** jit: true: a tape that cannot be compiled is an error, not a fallback. */
+  readonly strict: boolean;
 
   constructor(option: JitOption, private readonly nodes: number, private readonly compile: () => JitCode) {
     this.auto = option === "auto" && nodes <= AUTO_MAX_NODES;
+    this.strict = option === true;
     if (option === true) {
       try {
         this.code = compile();
@@ -42,9 +45,14 @@ export class JitTier {
     }
   }
 
-  /** Called by each covered call while code is null: counts it, and compiles on the AUTO_CALLS-th. */
-  tick(): JitCode | null {
-    if (!this.auto || ++this.calls < AUTO_CALLS) return null;
+  /**
+   * Called by each covered call while code is null: counts it (a batch call by its points), and
+   * compiles once AUTO_CALLS are reached.
+   */
+  tick(weight = 1): JitCode | null {
+    if (!this.auto) return null;
+    this.calls += weight;
+    if (this.calls < AUTO_CALLS) return null;
     this.calls = -Infinity; // one attempt
     try {
       this.code = this.compile();

@@ -27,9 +27,9 @@ export const Op = {
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const Simd = {
-  load: 0, store: 11, f64x2Splat: 20, f64x2ExtractLane: 33,
+  load: 0, load64Splat: 10, store: 11, const: 12, f64x2Splat: 20, f64x2ExtractLane: 33, f64x2ReplaceLane: 34,
   f64x2Eq: 71, f64x2Ne: 72, f64x2Lt: 73, f64x2Gt: 74, f64x2Le: 75, f64x2Ge: 76,
-  not: 77, and: 78, or: 80, bitselect: 82, anyTrue: 83,
+  not: 77, and: 78, andnot: 79, or: 80, bitselect: 82, anyTrue: 83,
   f64x2Ceil: 116, f64x2Floor: 117, f64x2Trunc: 122,
   f64x2Abs: 236, f64x2Neg: 237, f64x2Sqrt: 239,
   f64x2Add: 240, f64x2Sub: 241, f64x2Mul: 242, f64x2Div: 243, f64x2Min: 244, f64x2Max: 245,
@@ -159,6 +159,12 @@ export class ByteWriter {
     this.byte(Op.call);
     this.u32(index);
   }
+  /** v128.load / v128.store / v128.load64_splat with a constant offset (the address is on the stack). */
+  v128Mem(code: number, offset: number): void {
+    this.simd(code);
+    this.byte(code === Simd.load64Splat ? 3 : 4);
+    this.u32(offset);
+  }
 }
 
 /** A function body: its locals (by type, in declaration order) and code. */
@@ -252,4 +258,10 @@ export function writeModule(parts: ModuleParts): Uint8Array {
   }
   section(out, 10, code);
   return out.bytes();
+}
+
+/** The memory import that matches `memory`: any size; shared (then with the largest maximum) if it is. */
+export function memoryImport(memory: WebAssembly.Memory): ModuleParts["memory"] {
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  return shared ? { minimum: 0, maximum: 65536, shared } : { minimum: 0, shared };
 }

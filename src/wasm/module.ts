@@ -16,6 +16,8 @@ import { kernelImports } from "./imports.js";
 /** The raw exports of assembly/index.ts. Pointers are byte addresses in `memory`. */
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
+  /** The function table: the batch entries call compiled sweeps from it (src/jit/batch-module.ts). */
+  readonly table: WebAssembly.Table;
   heapBase(): number;
   forward(n: number, start: number, ops: number, a: number, b: number, val: number): void;
   reverse(n: number, start: number, ops: number, a: number, b: number, val: number, adj: number): void;
@@ -37,14 +39,17 @@ export interface Kernels {
   batchSumGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
     stride: number, theta: number, rows: number, count: number, out: number, gsum: number, scale: number,
+    fwd: number, rev: number,
   ): number;
   batchGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
     stride: number, theta: number, rows: number, count: number, out: number, values: number, grads: number,
+    fwd: number, rev: number,
   ): void;
   batchEval(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number,
     stride: number, theta: number, rows: number, count: number, outs: number, m: number, values: number,
+    fwd: number,
   ): void;
   // The batched sweeps themselves, for fused elementwise runs of array programs (src/array/fusion.ts):
   // node i's lanes at val + i·stride·8; nodes below `inputs` are broadcast (one value in every lane).

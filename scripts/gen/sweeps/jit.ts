@@ -71,7 +71,12 @@ export function jitMathFile(models: readonly OpModel[]): string {
   return `${header("The functions the op rules call, exported for code the JIT emits (src/jit/), which calls them wasm-to-wasm.", "scripts/gen/sweeps/jit.ts")}
 import * as R from "../rules";
 import * as T from "../trig";
+import { exp2, tanh2 } from "../simd_math";
 
 ${lines.join("\n")}
+
+// The two-lane forms the batch kernels use (scripts/gen/expr.ts SIMD_CALLS).
+export function jit_exp2(x: v128): v128 { return exp2(x); }
+export function jit_tanh2(x: v128): v128 { return tanh2(x); }
 `;
 }

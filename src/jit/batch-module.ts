@@ -1,0 +1,116 @@
+/**
+ * A tape's batch sweeps compiled to one module (emit-batch.ts) and installed in the kernels'
+ * function table, where the batch entry points (assembly/batch.ts) call them in place of the
+ * interpreted sweeps. One module per function and stride; its table slots are given back on dispose.
+ */
+import type { Tape } from "../tape.js";
+import type { Kernels } from "../wasm/module.js";
+import { MathImports } from "./emit-expr.js";
+import { batchForwardFunction, batchReverseFunction, zmulFunction, type BatchLayout } from "./emit-batch.js";
+import { simdable, SIMD_FUNCTIONS } from "./emit-simd.js";
+import { planTape } from "./plan.js";
+import { JIT_RULES } from "../generated/jit-rules.js";
+import type { JitExpr } from "./expr.js";
+import { F64, I32, memoryImport, V128, writeModule, type FunctionBody } from "./wasm-writer.js";
+
+/** Where the batch state keeps its lanes (byte addresses) and at which stride. */
+export interface BatchAddresses {
+  readonly val: number;
+  readonly adj: number;
+  readonly stride: number;
+}
+
+/** Table indices of the compiled sweeps, for the kernels' fwd and rev arguments. */
+export interface BatchSweeps {
+  readonly forward: number;
+  readonly reverse: number;
+  /** The stride the code was compiled for: calls at another stride use the interpreter. */
+  readonly stride: number;
+  readonly codeBytes: number;
+  dispose(): void;
+}
+
+const TYPES = [[[I32], []], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
+
+/** Table slots given back by disposed functions, reused before the table grows. */
+const freeSlots = new WeakMap<WebAssembly.Table, number[]>();
+
+function usesTwoLane(e: JitExpr | null, names: Set<string>): void {
+  if (e === null) return;
+  switch (e.kind) {
+    case "call": {
+      const f = SIMD_FUNCTIONS[e.fn];
+      if (f !== undefined) names.add(f);
+      for (const arg of e.args) usesTwoLane(arg, names);
+      return;
+    }
+    case "unary": usesTwoLane(e.arg, names); return;
+    case "binary": usesTwoLane(e.left, names); usesTwoLane(e.right, names); return;
+    case "cond": usesTwoLane(e.test, names); usesTwoLane(e.then, names); usesTwoLane(e.else, names); return;
+    default:
+  }
+}
+
+export function batchBytes(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): Uint8Array {
+  return build(tape, at, memory).bytes;
+}
+
+function build(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): { bytes: Uint8Array; names: string[] } {
+  const plan = planTape(tape);
+  const math = MathImports.forOps(plan.codes);
+  const twoLane = new Set<string>();
+  for (const code of plan.codes) {
+    const rule = JIT_RULES[code];
+    if (rule === null || rule === undefined) continue;
+    for (const e of [rule.value, rule.da, rule.db]) if (e !== null && simdable(e)) usesTwoLane(e, twoLane);
+  }
+  const names = [...math.names, ...twoLane];
+  const imports = [
+    ...math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 1 : 2 })),
+    ...[...twoLane].map((name) => ({ name, type: 3 })),
+  ];
+  const index = new Map(names.map((name, k) => [name, k]));
+  const base = imports.length;
+  const layout: BatchLayout = {
+    val: at.val, adj: at.adj, row: 8 * at.stride, math,
+    functions: { indexOf: (name) => index.get(name)! },
+    zmul: base,
+  };
+  const functions: FunctionBody[] = [zmulFunction(2), batchForwardFunction(plan, layout), batchReverseFunction(plan, layout)];
+  const bytes = writeModule({
+    types: TYPES.map(([p, r]) => [p, r]),
+    imports,
+    memory: memoryImport(memory),
+    functions,
+    exports: [{ name: "forward", index: base + 1 }, { name: "reverse", index: base + 2 }],
+  });
+  return { bytes, names };
+}
+
+/** Compiles the batch sweeps and puts them into the kernels' table. */
+export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels): BatchSweeps {
+  const { bytes, names } = build(tape, at, kernels.memory);
+  const exported = kernels as unknown as Record<string, unknown>;
+  const fns: Record<string, unknown> = { memory: kernels.memory };
+  for (const name of names) fns[name] = exported[name];
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: fns as WebAssembly.ModuleImports });
+  const table = kernels.table;
+  let free = freeSlots.get(table);
+  if (free === undefined) freeSlots.set(table, (free = []));
+  const slot = (): number => free!.pop() ?? table.grow(1);
+  const forward = slot();
+  const reverse = slot();
+  table.set(forward, instance.exports.forward as never);
+  table.set(reverse, instance.exports.reverse as never);
+  let live = true;
+  return {
+    forward, reverse, stride: at.stride, codeBytes: bytes.length,
+    dispose() {
+      if (!live) return;
+      live = false;
+      table.set(forward, null);
+      table.set(reverse, null);
+      free!.push(forward, reverse);
+    },
+  };
+}

@@ -12,7 +12,11 @@ import { batchReverse } from "./generated/batch_reverse";
 
 // The sweeps of a compiled tape (src/jit/batch-module.ts), or the interpreter's: `fwd` and `rev`
 // are 0 for the interpreter, else indices into the function table (exported; JS puts the compiled
-// functions there), each called as (lanes) → (), at the stride the code was compiled for.
+// functions there), each called as (lanes) → (), at the stride the code was compiled for. `fwd` is
+// the forward sweep; `rev` the compiled forward and reverse sweep in one (it reads the output's
+// seeded adjoint row), so a compiled gradient block seeds first and makes one call. It returns 1
+// when a parameter's adjoint came out NaN — where its plain products may differ from the zero
+// rule's (src/jit/zero-rule.ts) — and the block is then done again here, by the kernels.
 @inline function sweepForward(
   fwd: u32, n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, even: i32,
 ): void {
@@ -61,14 +65,18 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
  *  are non-zero — the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
-  lanes: i32, even: i32, out: i32, seed: f64, fwd: u32, rev: u32,
+  lanes: i32, even: i32, out: i32, seed: f64, rev: u32,
 ): void {
   const row = <usize>stride << 3;
-  sweepForward(fwd, n, start, inputs, ops, a, b, val, stride, even);
   const pseed = adj + <usize>out * row;
+  if (rev != 0) {
+    for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
+    if (call_indirect<i32>(rev, even) == 0) return;
+    clearLeaves(start, adj, stride, even); // the compiled sweep left its other rows zero
+  }
+  batchForward(n, start, inputs, ops, a, b, val, stride, even);
   for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
-  if (rev != 0) call_indirect<void>(rev, even);
-  else batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
+  batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
 }
 
 /** Zeroes lanes [0, even) of the leaves' adjoint rows: the only lanes a block wrote. */
@@ -94,7 +102,7 @@ function clearLeaves(start: i32, adj: usize, stride: i32, even: i32): void {
  *  parameters' lanes, see `reduce`); the value costs one multiply per lane. */
 export function batchSumGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64, fwd: u32, rev: u32,
+  stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64, rev: u32,
 ): f64 {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride, usedLanes(stride, count));
@@ -103,7 +111,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale, fwd, rev);
+    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale, rev);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {
@@ -120,14 +128,14 @@ export function batchSumGrad(
 /** Per point: the value of output `out` into values[k] and its gradient into grads[k·inputs …]. */
 export function batchGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
-  stride: i32, theta: usize, rows: usize, count: i32, out: i32, values: usize, grads: usize, fwd: u32, rev: u32,
+  stride: i32, theta: usize, rows: usize, count: i32, out: i32, values: usize, grads: usize, rev: u32,
 ): void {
   const row = <usize>stride << 3;
   loadParams(inputs, theta, val, stride, usedLanes(stride, count));
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, fwd, rev);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, rev);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);

@@ -68,7 +68,7 @@ function sumGrad(m) {
   f64.set(m.theta, L.theta / 8);
   f64.set(m.rows, L.rows / 8);
   const total = k.batchSumGrad(L.n, L.start, L.inputs, L.d, L.op, L.a, L.b, L.val, L.adj, L.S,
-    L.theta, L.rows, m.count, L.out0, L.gsum, m.scale === undefined ? 1 : m.scale, 0, 0);
+    L.theta, L.rows, m.count, L.out0, L.gsum, m.scale === undefined ? 1 : m.scale, 0);
   const grad = new Float64Array(k.memory.buffer, L.gsum, L.inputs).slice();
   return { total, grad };
 }

@@ -107,7 +107,7 @@ export class WasmBatch {
     return { val: this.val, adj: this.adj, stride: this.stride };
   }
 
-  /** The table indices of the compiled forward and reverse sweeps for a call at stride s, or 0 (interpreted). */
+  /** The table indices of the compiled forward sweep and forward-and-reverse sweep at stride s, or 0 (interpreted). */
   private forwardAt(s: number): number {
     return this.sweeps !== null && this.sweeps.stride === s ? this.sweeps.forward : 0;
   }
@@ -121,7 +121,7 @@ export class WasmBatch {
     const stride = this.strideFor(count);
     const total = this.k.batchSumGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale, this.forwardAt(stride), this.reverseAt(stride),
+      stride, this.theta, rowsPtr, count, this.out0, this.gsum, scale, this.reverseAt(stride),
     );
     grad.set(this.heap.f64.subarray(this.gsum / 8, (this.gsum / 8) + this.inputs));
     return total;
@@ -135,7 +135,7 @@ export class WasmBatch {
     const stride = this.strideFor(count);
     this.k.batchGrad(
       this.n, this.start, this.inputs, this.d, this.ptr.op, this.ptr.a, this.ptr.b, this.val, this.adj,
-      stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr, this.forwardAt(stride), this.reverseAt(stride),
+      stride, this.theta, rowsPtr, count, this.out0, valuesPtr, gradsPtr, this.reverseAt(stride),
     );
     const f64 = this.heap.f64;
     values.set(f64.subarray(valuesPtr / 8, (valuesPtr / 8) + count));

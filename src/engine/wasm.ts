@@ -284,7 +284,7 @@ export class WasmEngine implements Engine {
     const state = this.batchState;
     if (state.sweeps === null && !this.batchCompileFailed && (this.jitTier.code ?? this.jitTier.tick(count)) !== null) {
       try {
-        state.sweeps = compileBatch(this.tape, state.addresses, this.k);
+        state.sweeps = compileBatch(this.tape, state.addresses, this.k, this.heap);
       } catch (error) {
         this.batchCompileFailed = true; // the interpreter goes on
         if (this.jitTier.strict) throw error;

@@ -5,8 +5,9 @@
  */
 import type { Tape } from "../tape.js";
 import type { Kernels } from "../wasm/module.js";
+import type { Heap } from "../wasm/heap.js";
 import { MathImports } from "./emit-expr.js";
-import { batchForwardFunction, batchReverseFunction, zmulFunction, type BatchLayout } from "./emit-batch.js";
+import { batchForwardFunction, batchGradFunction, zmulFunction, type BatchLayout } from "./emit-batch.js";
 import { simdable, SIMD_FUNCTIONS } from "./emit-simd.js";
 import { planTape } from "./plan.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
@@ -20,9 +21,17 @@ export interface BatchAddresses {
   readonly stride: number;
 }
 
+/** The compiled code's own scratch area: a pair's values and adjoints, 16 bytes per node each. */
+interface Scratch {
+  readonly valScratch: number;
+  readonly adjScratch: number;
+}
+
 /** Table indices of the compiled sweeps, for the kernels' fwd and rev arguments. */
 export interface BatchSweeps {
+  /** The forward sweep (batchEval). */
   readonly forward: number;
+  /** Forward and reverse in one (the gradient entries). */
   readonly reverse: number;
   /** The stride the code was compiled for: calls at another stride use the interpreter. */
   readonly stride: number;
@@ -30,7 +39,8 @@ export interface BatchSweeps {
   dispose(): void;
 }
 
-const TYPES = [[[I32], []], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
+// Types: the forward sweep (i32) → (); the gradient sweep (i32) → i32 (its NaN flag); the math imports.
+const TYPES = [[[I32], []], [[I32], [I32]], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
 
 /** Table slots given back by disposed functions, reused before the table grows. */
 const freeSlots = new WeakMap<WebAssembly.Table, number[]>();
@@ -51,11 +61,11 @@ function usesTwoLane(e: JitExpr | null, names: Set<string>): void {
   }
 }
 
-export function batchBytes(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): Uint8Array {
+export function batchBytes(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): Uint8Array {
   return build(tape, at, memory).bytes;
 }
 
-function build(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): { bytes: Uint8Array; names: string[] } {
+function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): { bytes: Uint8Array; names: string[] } {
   const plan = planTape(tape);
   const math = MathImports.forOps(plan.codes);
   const twoLane = new Set<string>();
@@ -66,17 +76,17 @@ function build(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): { by
   }
   const names = [...math.names, ...twoLane];
   const imports = [
-    ...math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 1 : 2 })),
-    ...[...twoLane].map((name) => ({ name, type: 3 })),
+    ...math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 2 : 3 })),
+    ...[...twoLane].map((name) => ({ name, type: 4 })),
   ];
   const index = new Map(names.map((name, k) => [name, k]));
   const base = imports.length;
   const layout: BatchLayout = {
-    val: at.val, adj: at.adj, row: 8 * at.stride, math,
+    val: at.val, adj: at.adj, valScratch: at.valScratch, adjScratch: at.adjScratch, row: 8 * at.stride, math,
     functions: { indexOf: (name) => index.get(name)! },
     zmul: base,
   };
-  const functions: FunctionBody[] = [zmulFunction(2), batchForwardFunction(plan, layout), batchReverseFunction(plan, layout)];
+  const functions: FunctionBody[] = [zmulFunction(3), batchForwardFunction(plan, layout), batchGradFunction(plan, layout)];
   const bytes = writeModule({
     types: TYPES.map(([p, r]) => [p, r]),
     imports,
@@ -88,12 +98,22 @@ function build(tape: Tape, at: BatchAddresses, memory: WebAssembly.Memory): { by
 }
 
 /** Compiles the batch sweeps and puts them into the kernels' table. */
-export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels): BatchSweeps {
-  const { bytes, names } = build(tape, at, kernels.memory);
-  const exported = kernels as unknown as Record<string, unknown>;
-  const fns: Record<string, unknown> = { memory: kernels.memory };
-  for (const name of names) fns[name] = exported[name];
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: fns as WebAssembly.ModuleImports });
+export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels, heap: Heap): BatchSweeps {
+  const n = tape.op.length;
+  const scratch = heap.alloc(32 * n);
+  let bytes: Uint8Array;
+  let names: string[];
+  let instance: WebAssembly.Instance;
+  try {
+    ({ bytes, names } = build(tape, { ...at, valScratch: scratch, adjScratch: scratch + 16 * n }, kernels.memory));
+    const exported = kernels as unknown as Record<string, unknown>;
+    const fns: Record<string, unknown> = { memory: kernels.memory };
+    for (const name of names) fns[name] = exported[name];
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: fns as WebAssembly.ModuleImports });
+  } catch (error) {
+    heap.release(scratch);
+    throw error;
+  }
   const table = kernels.table;
   let free = freeSlots.get(table);
   if (free === undefined) freeSlots.set(table, (free = []));
@@ -111,6 +131,7 @@ export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels): 
       table.set(forward, null);
       table.set(reverse, null);
       free!.push(forward, reverse);
+      heap.release(scratch);
     },
   };
 }

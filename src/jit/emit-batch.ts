@@ -1,19 +1,22 @@
 /**
- * The batch sweeps of a tape as two wasm functions, (lanes) → (), that replace the kernels'
- * batchForward and batchReverse (assembly/generated/batch_*.ts) inside the batch entry points
- * (assembly/batch.ts calls them through the function table). Same memory layout and protocol: node
- * i's lanes at val + i·row and adj + i·row (row = 8·stride, stride fixed when compiled), data and
- * parameters loaded by the entry, the output's adjoint row seeded by it, adjoint rows all zero
- * between blocks except the leaves', which the entry reads and clears.
+ * The batch sweeps of a tape as wasm functions of (lanes) → () that replace the kernels'
+ * batchForward and batchReverse inside the batch entry points (assembly/batch.ts calls them through
+ * the function table): `eval` (forward) and `grad` (forward and reverse in one). They keep the
+ * kernels' protocol: node i's lanes in rows at val + i·row and adj + i·row (row = 8·stride, the
+ * stride fixed when compiled), data and parameters loaded into their rows by the entry, the
+ * output's adjoint row seeded by it, adjoint rows zero between blocks except the leaves', which the
+ * entry reads and clears; outputs' values are left in their rows.
  *
  * Where the kernels go node by node, each over every lane, these go lane pair by lane pair (f64x2),
- * each over every node, so a pair's values and adjoints stay in registers and locals instead of
- * streaming through memory (values the reverse sweep reads are stored as well). Per lane the
- * operations and their order are the kernels' — the same two-lane rules (emit-simd.ts), the zero
- * rule as their `zterm` mask, per-lane scalar rules where an op has no two-lane form — so each
- * point's values and gradient are theirs, bit for bit. One exception: the kernels' `reduce` (sum a
- * parameter's adjoints over the lanes inside the sweep, for meanGrad) is not done here; the entry
- * sums the parameters' lanes afterwards, so meanGrad's sums over points round in another order.
+ * each pair through the whole tape: its values and adjoints live in locals and in a scratch area of
+ * 16 bytes per node at constant addresses, reused by every pair and so always in L1. (Over the
+ * kernels' rows a pair touches a cache line per node — measured 1.6× slower than the kernels on the
+ * MLP.) Per lane the operations and their order are the kernels' — the same two-lane rules
+ * (emit-simd.ts), the zero rule as their `zterm` mask, per-lane scalar rules where an op has no
+ * two-lane form — so each point's values and gradient are theirs, bit for bit. One exception: the
+ * kernels' `reduce` (a parameter's adjoints summed over the lanes inside the sweep, for meanGrad)
+ * is not done here; the entry sums the parameters' lanes afterwards, so meanGrad's sums over points
+ * round in another order.
  */
 import { OP } from "../ops.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
@@ -45,6 +48,10 @@ const ZERO = 3;
 export interface BatchLayout {
   readonly val: number;
   readonly adj: number;
+  /** The pair's values, 16 bytes per node (node i at valScratch + 16·i). */
+  readonly valScratch: number;
+  /** The pair's adjoints kept in memory, 16 bytes per node. */
+  readonly adjScratch: number;
   /** Bytes per node row: 8 · stride. */
   readonly row: number;
   readonly math: MathImports;
@@ -95,8 +102,12 @@ class PairValues implements SimdOperands {
       w.i32Const(0);
       return w.v128Mem(S.load64Splat, address);
     }
-    w.localGet(OFF);
-    w.v128Mem(S.load, address);
+    if (j < this.plan.start) {
+      w.localGet(OFF); // data: this pair's lanes of its row
+      return w.v128Mem(S.load, address);
+    }
+    w.i32Const(0);
+    w.v128Mem(S.load, this.layout.valScratch + 16 * j);
   }
 }
 
@@ -142,21 +153,51 @@ function loadOperands(w: ByteWriter, values: PairValues, i: number, reads: Int32
   }
 }
 
-export function batchForwardFunction(plan: JitPlan, layout: BatchLayout): FunctionBody {
+/**
+ * The computed nodes whose values the reverse sweep reads (operands its partials read, values its
+ * rules read as v, selects' conditions): the forward sweep stores these to the scratch area, the
+ * rest only where a forward reader is out of the window. Stores are what bounds a pair's sweep (one
+ * per cycle): storing every value measured slower than the kernels on the MLP.
+ */
+export function reverseReads(plan: JitPlan): Uint8Array {
   const tape = plan.tape;
-  const pool = new LocalPool(ZERO);
-  pool.take(); // ZERO
+  const marks = new Uint8Array(plan.n);
+  for (let i = plan.start; i < plan.n; i++) {
+    if (plan.flows[i] === 0) continue;
+    const op = tape.op[i]!;
+    if (op === K.SELECT) {
+      marks[tape.a[i]!] = 1;
+      continue;
+    }
+    const rule = RULES[op];
+    if (rule === null || rule === undefined) continue;
+    const ia = tape.a[i]!;
+    const ib = tape.b[i]!;
+    const da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
+    const db = rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1 ? rule.db : null;
+    for (const p of [da, db]) {
+      if (p === null || unitPartial(p) !== 0) continue;
+      if (readsOperand(p, "a")) marks[ia] = 1;
+      if (readsOperand(p, "b")) marks[ib] = 1;
+      if (readsOperand(p, "v")) marks[i] = 1;
+    }
+  }
+  return marks;
+}
+
+/** Emits one pair's forward sweep into `body`: values to locals, the scratch area (where `store` or a far reader wants them) and, for outputs, their rows. */
+function emitPairForward(plan: JitPlan, layout: BatchLayout, body: ByteWriter, pool: LocalPool, values: PairValues, store: Uint8Array | null): void {
+  const tape = plan.tape;
   const XA = pool.take();
   const XB = pool.take();
-  const prologue = new ByteWriter(256);
-  const body = new ByteWriter(48 * plan.n + 64);
-  const values = new PairValues(plan, layout, pool, prologue);
   const lanes = new LaneOperands();
   const reads = new Int32Array(3);
   for (let i = plan.start; i < plan.n; i++) {
     if (!computes(plan, i)) continue;
     const op = tape.op[i]!;
-    body.localGet(OFF); // the store's address
+    const near = lastReadWithin(plan, i);
+    const toScratch = (store !== null && store[i] === 1) || (!near && plan.lastRead[i]! >= 0);
+    if (toScratch) body.i32Const(0); // the scratch store's address
     if (op === K.SELECT) {
       const branches = tape.b[i]!;
       values.pushNode(body, tape.a[branches]!);
@@ -175,12 +216,18 @@ export function batchForwardFunction(plan: JitPlan, layout: BatchLayout): Functi
         emitPerLane(body, rule.value, lanes, layout.math);
       }
     }
-    if (lastReadWithin(plan, i)) {
-      const local = pool.take();
+    const local = pool.take();
+    if (toScratch) {
       body.localTee(local);
-      values.local[i] = local;
+      body.v128Mem(S.store, layout.valScratch + 16 * i);
+    } else body.localSet(local);
+    if (plan.output[i] === 1) {
+      body.localGet(OFF);
+      body.localGet(local);
+      body.v128Mem(S.store, layout.val + i * layout.row);
     }
-    body.v128Mem(S.store, layout.val + i * layout.row);
+    if (near) values.local[i] = local;
+    else pool.give(local);
     // Free the locals of operands read for the last time.
     const k = forwardReads(tape, i, reads);
     for (let r = 0; r < k; r++) {
@@ -191,6 +238,22 @@ export function batchForwardFunction(plan: JitPlan, layout: BatchLayout): Functi
       }
     }
   }
+  // The reverse sweep reads values from the scratch area.
+  for (let j = 0; j < plan.n; j++) {
+    if (values.local[j]! >= 0) {
+      pool.give(values.local[j]!);
+      values.local[j] = -1;
+    }
+  }
+}
+
+/** The forward sweep, (lanes) → (): batchEval's. */
+export function batchForwardFunction(plan: JitPlan, layout: BatchLayout): FunctionBody {
+  const pool = new LocalPool(ZERO);
+  pool.take(); // ZERO
+  const prologue = new ByteWriter(256);
+  const body = new ByteWriter(48 * plan.n + 64);
+  emitPairForward(plan, layout, body, pool, new PairValues(plan, layout, pool, prologue), null);
   const w = new ByteWriter(body.length + prologue.length + 32);
   w.append(prologue);
   pairLoop(w, body);
@@ -202,25 +265,23 @@ function lastReadWithin(plan: JitPlan, i: number): boolean {
   return last >= 0 && last - i <= BATCH_WINDOW;
 }
 
-/** True when node j's adjoint lives in a local for one pair: computed, not an output, contributions within the window. */
-function adjointInLocal(plan: JitPlan, first: Int32Array, j: number): boolean {
-  return j >= plan.start && plan.output[j] === 0 && first[j]! >= 0 && first[j]! - j <= BATCH_WINDOW;
-}
-
-export function batchReverseFunction(plan: JitPlan, layout: BatchLayout): FunctionBody {
+/** The forward and reverse sweep, (lanes) → (): the gradient entries' (the output's row seeded). */
+export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionBody {
   const tape = plan.tape;
   const pool = new LocalPool(ZERO);
   pool.take(); // ZERO
+  const prologue = new ByteWriter(256);
+  const body = new ByteWriter(112 * plan.n + 64);
+  const w = body;
+  const values = new PairValues(plan, layout, pool, prologue);
+  emitPairForward(plan, layout, body, pool, values, reverseReads(plan));
   const G = pool.take();
   const XA = pool.take();
   const XB = pool.take();
   const XV = pool.take();
   const P = pool.take();
-  const prologue = new ByteWriter(256);
-  const body = new ByteWriter(64 * plan.n + 64);
-  const w = body;
-  const values = new PairValues(plan, layout, pool, prologue);
-  values.local.fill(-1); // the reverse reads values from the rows (a pair's are in cache: just stored)
+  const FLAG = pool.take(); // lanes: NaN seen in a parameter's adjoint
+  const SUM = pool.take();
   const lanes = new LaneOperands();
   const adjLocal = new Int32Array(plan.n).fill(-1);
   const started = new Uint8Array(plan.n);
@@ -232,65 +293,84 @@ export function batchReverseFunction(plan: JitPlan, layout: BatchLayout): Functi
     const k = adjointTargets(tape, i, targets);
     for (let r = 0; r < k; r++) if (first[targets[r]!]! < 0) first[targets[r]!] = i;
   }
+  const inLocal = (j: number): boolean => j >= plan.start && plan.output[j] === 0 && first[j]! - j <= BATCH_WINDOW;
 
-  /** adj[j] += the v128 `push` leaves (pushed after the accumulator where one is read). */
+  // The outputs' adjoints start as their rows: the seed (0 in a row the entry did not seed); the
+  // rows are cleared (the protocol).
+  for (const o of new Set(tape.outputs)) {
+    if (plan.flows[o] === 0 || o < plan.start) continue;
+    started[o] = 1;
+    w.i32Const(0);
+    w.localGet(OFF);
+    w.v128Mem(S.load, layout.adj + o * layout.row);
+    w.v128Mem(S.store, layout.adjScratch + 16 * o);
+    w.localGet(OFF);
+    w.localGet(ZERO);
+    w.v128Mem(S.store, layout.adj + o * layout.row);
+  }
+
+  /** adj[j] += the v128 `push` leaves. */
   const accumulate = (j: number, push: () => void): void => {
     if (j >= tape.inputs && j < plan.start) return; // data: no adjoint wanted
-    if (adjointInLocal(plan, first, j)) {
+    if (j < tape.inputs) {
+      // A parameter: into its row, which the entry reads (zero on entry, so 0 + c first, as the kernels).
+      const address = layout.adj + j * layout.row;
+      w.localGet(OFF);
+      w.localGet(OFF);
+      w.v128Mem(S.load, address);
+      push();
+      w.simd(S.f64x2Add);
+      if (plan.lastContribution[j] === node) {
+        // Complete for this pair: flag a NaN lane.
+        w.localTee(SUM);
+        w.localGet(SUM);
+        w.localGet(SUM);
+        w.simd(S.f64x2Ne);
+        w.localGet(FLAG);
+        w.simd(S.or);
+        w.localSet(FLAG);
+      }
+      w.v128Mem(S.store, address);
+      return;
+    }
+    if (inLocal(j)) {
       let local = adjLocal[j]!;
       if (started[j] === 0) {
-        started[j] = 1;
         local = adjLocal[j] = pool.take();
         w.localGet(ZERO);
       } else w.localGet(local);
       push();
       w.simd(S.f64x2Add);
       w.localSet(local);
-      return;
+    } else {
+      const address = layout.adjScratch + 16 * j;
+      w.i32Const(0);
+      if (started[j] === 0) w.localGet(ZERO);
+      else {
+        w.i32Const(0);
+        w.v128Mem(S.load, address);
+      }
+      push();
+      w.simd(S.f64x2Add);
+      w.v128Mem(S.store, address);
     }
-    // In memory: the row is zero on entry (the protocol), so the first contribution adds to 0 too.
-    const address = layout.adj + j * layout.row;
-    w.localGet(OFF);
-    w.localGet(OFF);
-    w.v128Mem(S.load, address);
-    push();
-    w.simd(S.f64x2Add);
-    w.v128Mem(S.store, address);
+    started[j] = 1;
   };
 
-  /** Pushes zterm(g, p) with p in local P: g·p, and +0 in a lane where g or p is 0. */
-  const pushZterm = (): void => {
-    w.localGet(G);
-    w.localGet(P);
-    w.simd(S.f64x2Mul);
-    w.localGet(G);
-    w.localGet(ZERO);
-    w.simd(S.f64x2Ne);
-    w.localGet(P);
-    w.localGet(ZERO);
-    w.simd(S.f64x2Ne);
-    w.simd(S.and);
-    w.simd(S.and);
-  };
-
+  let node = 0;
   for (let i = plan.n - 1; i >= plan.start; i--) {
-    if (plan.flows[i] === 0) continue;
+    if (plan.flows[i] === 0 || started[i] === 0) continue; // no contribution reached it: adjoint 0
+    node = i;
     const op = tape.op[i]!;
-    // g: this pair's adjoint of node i, complete here; a row read is cleared (the protocol).
     if (adjLocal[i]! >= 0) {
       w.localGet(adjLocal[i]!);
-      w.localSet(G);
       pool.give(adjLocal[i]!);
       adjLocal[i] = -1;
-    } else if (started[i] === 1 || !adjointInLocal(plan, first, i)) {
-      const address = layout.adj + i * layout.row;
-      w.localGet(OFF);
-      w.v128Mem(S.load, address);
-      w.localSet(G);
-      w.localGet(OFF);
-      w.localGet(ZERO);
-      w.v128Mem(S.store, address);
-    } else continue; // a local adjoint no contribution reached: 0, nothing to pass on
+    } else {
+      w.i32Const(0);
+      w.v128Mem(S.load, layout.adjScratch + 16 * i);
+    }
+    w.localSet(G);
     if (op === K.SELECT) {
       const branches = tape.b[i]!;
       const t = tape.a[branches]!;
@@ -312,7 +392,6 @@ export function batchReverseFunction(plan: JitPlan, layout: BatchLayout): Functi
     // The kernels take an op's partials two-lane only if all of them have the form.
     const all = [rule.da, rule.arity === 2 ? rule.db : null].filter((p): p is JitExpr => p !== null);
     const simd = all.every(simdable);
-    // Operand values as the partials read them.
     const needs = (o: JitOperand): boolean => [da, db].some((p) => p !== null && readsOperand(p, o));
     values.a = values.b = values.v = -1;
     if (needs("a")) { values.pushNode(w, ia); w.localSet(XA); values.a = XA; }
@@ -326,9 +405,11 @@ export function batchReverseFunction(plan: JitPlan, layout: BatchLayout): Functi
         return w.simd(S.f64x2Neg);
       }
       if (simd) {
+        // The plain product: where the kernels' zterm mask would differ (a NaN product), the
+        // parameters' adjoints end NaN and the block is redone by the kernels (see the end).
         emitSimd(w, p, values, layout.functions);
-        w.localSet(P);
-        return pushZterm();
+        w.localGet(G);
+        return w.simd(S.f64x2Mul);
       }
       // Per lane: zmul(partial, g), the kernels' scalar loop.
       lanes.a = values.a;
@@ -344,10 +425,15 @@ export function batchReverseFunction(plan: JitPlan, layout: BatchLayout): Functi
     if (da !== null) accumulate(ia, () => contribution(da));
     if (db !== null) accumulate(ib, () => contribution(db));
   }
-  const out = new ByteWriter(body.length + prologue.length + 32);
+  const out = new ByteWriter(body.length + prologue.length + 96);
   out.append(prologue);
   pairLoop(out, body);
-  return { type: 0, locals: [[2, I32], [pool.count, V128]], code: out };
+  // The zero rule (zero-rule.ts, here for lanes): a NaN product of the plain products reaches the
+  // parameters' adjoints, each checked at its last contribution (FLAG); return 1 if a lane was NaN,
+  // and the entry redoes the block with the kernels (assembly/batch.ts gradientBlock).
+  out.localGet(FLAG);
+  out.simd(S.anyTrue);
+  return { type: 1, locals: [[2, I32], [pool.count, V128]], code: out };
 }
 
 function readsOperand(e: JitExpr, name: JitOperand): boolean {

@@ -39,12 +39,12 @@ export interface Kernels {
   batchSumGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
     stride: number, theta: number, rows: number, count: number, out: number, gsum: number, scale: number,
-    fwd: number, rev: number,
+    rev: number,
   ): number;
   batchGrad(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number, adj: number,
     stride: number, theta: number, rows: number, count: number, out: number, values: number, grads: number,
-    fwd: number, rev: number,
+    rev: number,
   ): void;
   batchEval(
     n: number, start: number, inputs: number, d: number, ops: number, a: number, b: number, val: number,

@@ -82,7 +82,8 @@ class PairValues implements SimdOperands {
     const key = Object.is(value, -0) ? "-0" : value; // −0 and +0 apart (a Map's keys are equal for them)
     let local = this.constants.get(key);
     if (local === undefined) {
-      local = this.pool.take();
+      local = this.pool.fresh(); // not a recycled one: a value may have used it inside the loop
+
       this.constants.set(key, local);
       this.prologue.f64Const(value);
       this.prologue.simd(S.f64x2Splat);

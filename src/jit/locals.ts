@@ -24,6 +24,11 @@ export class LocalPool {
     return this.free.pop() ?? this.base + this.count++;
   }
 
+  /** A local never used before, never to be given back: for values set once before a loop (constants). */
+  fresh(): number {
+    return this.base + this.count++;
+  }
+
   give(index: number): void {
     this.free.push(index);
   }

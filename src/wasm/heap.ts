@@ -4,9 +4,11 @@
  * with coalescing: a compiled function takes one block and gives it back on dispose, so memory
  * is reused and the free list stays short.
  *
- * Growing memory detaches the old ArrayBuffer (and, measured on Node 20, slows typed-array code
- * in the process afterwards), so the module starts with 16 MiB and grows at least by doubling.
- * Only alloc() grows memory: views are re-derived there and nowhere else.
+ * The memory is shared where the host allows it (src/wasm/memory.ts), so growing it detaches
+ * nothing; where it is not, growing detaches the old ArrayBuffer and slows the host's typed-array
+ * code from then on. Either way memory starts with 16 MiB and grows at least by doubling, and
+ * only alloc() grows it: views are re-derived there (a shared buffer's old views keep their old
+ * length) and nowhere else.
  */
 const PAGE = 65536;
 const ALIGN = 16;

@@ -22,7 +22,7 @@ export { reverseLanes } from "./reverse_lanes";
 export { hvpLanes } from "./generated/hvp";
 export { batchForward } from "./generated/batch_forward";
 export { batchReverse } from "./generated/batch_reverse";
-export { addInto, sumStrided, addStrided, accumulate } from "./arrays";
+export { addInto, sumStrided, addStrided, accumulate, fillF64, copyF64 } from "./arrays";
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize {

@@ -16,6 +16,7 @@ import { compile, memoryStats, square, sub, type Operand, type Var } from "../sr
 import { createMemory, memoryLimitsOffset, unsharedModuleBytes } from "../src/wasm/memory.js";
 import { kernels, memoryType, wasmMemory } from "../src/wasm/module.js";
 import { WASM_BASE64 } from "../src/wasm/bytes.js";
+import { wasmRuntime } from "../src/wasm/shared.js";
 
 const rosenbrock = (xs: Var[]): Var => {
   let total: Operand = 0;
@@ -61,6 +62,28 @@ describe("WebAssembly memory growth", () => {
     expect(Array.from(f64)).toEqual([11, 22, 10, 20]);
     // A shared module does not link against the unshared memory: the two must match.
     expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), { math: Math as never, env: { memory } })).toThrow(WebAssembly.LinkError);
+  });
+
+  it("Heap.fill and Heap.copyWithin (through the module on shared memory) match the typed-array methods", () => {
+    const { heap } = wasmRuntime();
+    const ptr = heap.alloc(8 * 64);
+    const at = ptr / 8;
+    const ref = new Float64Array(64);
+    const check = (): void => expect(Array.from(heap.f64.subarray(at, at + 64))).toEqual(Array.from(ref));
+    for (let i = 0; i < 64; i++) heap.f64[at + i] = ref[i] = i + 0.5;
+    for (const [value, from, to] of [[-0, 3, 10], [NaN, 11, 12], [7.25, 13, 13], [Infinity, 20, 63], [0, 0, 1]] as const) {
+      heap.fill(value, at + from, at + to);
+      ref.fill(value, from, to);
+      check();
+    }
+    expect(Object.is(heap.f64[at + 3], -0)).toBe(true);
+    for (let i = 0; i < 64; i++) heap.f64[at + i] = ref[i] = i;
+    for (const [target, start, end] of [[0, 5, 20], [10, 2, 30], [40, 40, 45], [33, 0, 0], [1, 0, 63]] as const) {
+      heap.copyWithin(at + target, at + start, at + end);
+      ref.copyWithin(target, start, end);
+      check();
+    }
+    heap.release(ptr);
   });
 
   it("memoryType() is what an importing module (a JIT's) must declare", () => {

@@ -9,7 +9,7 @@
  * the protector state is that process's own: "hand" has done nothing else; the others did one
  * thing first, untimed, in setup. The × column is the slowdown of the host's code.
  */
-import { compile } from "../../src/index.js";
+import { compile, square } from "../../src/index.js";
 import { uniform } from "../data.js";
 import type { Answer, Prepared, Workload } from "../types.js";
 import { rosenbrockTape } from "./rosenbrock.js";
@@ -58,6 +58,20 @@ function compileMillion(): void {
   f.dispose();
 }
 
+/** meanGrad over 4,096 points in 2 worker threads (the pool posts dataset slices), then dispose. */
+async function workerMeanGrad(): Promise<void> {
+  const f = compile({ params: 2, data: 2 }, ([w, b], [x, y]) => square(w!.mul(x!).add(b!).sub(y!)));
+  const rows = uniform(4, 2 * 4096, -1, 1);
+  const { value } = await f.meanGrad([0.5, 0.1], rows, { workers: 2 });
+  if (!Number.isFinite(value)) throw new Error("bench: detach-tax meanGrad gave a non-finite value");
+  f.dispose();
+}
+
+async function hostAfter(before: () => Promise<void>): Promise<Prepared> {
+  await before();
+  return host(() => {});
+}
+
 export const detachTax: Workload = {
   id: "detach-tax",
   title: "detach tax: host typed-array loop after tapegrad",
@@ -72,6 +86,7 @@ export const detachTax: Workload = {
     hand: { label: "host loop, fresh process" },
     detached: { label: "host loop after one ArrayBuffer detach (control)" },
     "after-compile": { label: "host loop after compiling + running a 1M-node tape (wasm engine)" },
+    "after-workers": { label: "host loop after a meanGrad in 2 worker threads" },
   },
   contenders: {
     hand: () => host(() => {}),
@@ -81,5 +96,6 @@ export const detachTax: Workload = {
         structuredClone(b, { transfer: [b] });
       }),
     "after-compile": () => host(compileMillion),
+    "after-workers": () => hostAfter(workerMeanGrad),
   },
 };

@@ -57,6 +57,10 @@ export interface Kernels {
   ): void;
   // Array executor helpers (assembly/arrays.ts).
   addInto(dst: number, src: number, n: number): void;
+  /** n f64 from byte address ptr set to value (Heap.fill). */
+  fillF64(ptr: number, value: number, n: number): void;
+  /** n f64 from byte address src to dst, overlap allowed (Heap.copyWithin). */
+  copyF64(dst: number, src: number, n: number): void;
   sumStrided(x: number, n: number, stride: number): number;
   addStrided(x: number, n: number, stride: number, g: number): void;
   accumulate(acc: number, x: number, n: number): number;

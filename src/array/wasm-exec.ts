@@ -205,6 +205,12 @@ class WasmArrayExecutor extends ArrayExecutor {
     return this.heap.f64.subarray(this.adjPtr / 8, this.adjPtr / 8 + this.storage.length);
   }
 
+  /** Through Heap.fill: the view's own fill is 2–7× slower on shared memory. */
+  override clearAdjoints(): void {
+    this.live();
+    this.heap.fill(0, this.adjPtr / 8, this.adjPtr / 8 + this.storage.length);
+  }
+
   private live(): void {
     if (this.block < 0) throw new Error("tapegrad: internal error: array executor used after dispose");
   }

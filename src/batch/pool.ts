@@ -24,7 +24,8 @@ import { memoryType, wasmModule } from "../wasm/module.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
 interface Endpoint {
-  post(message: unknown, transfer?: Transferable[]): void;
+  /** No transfer list: a transfer would detach a buffer of the user's thread (src/wasm/memory.ts). */
+  post(message: unknown): void;
   onMessage(handler: (message: unknown) => void): void;
   /** Called with the reason when the thread fails outside a job (it could not start, or crashed). */
   onError(handler: (error: Error) => void): void;
@@ -96,7 +97,7 @@ async function spawn(): Promise<Endpoint> {
     const { Worker } = await workerThreads();
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     return {
-      post: (message, transfer) => worker.postMessage(message, transfer),
+      post: (message) => worker.postMessage(message),
       onMessage: (handler) => void worker.on("message", handler),
       onError: (handler) => void worker.on("error", (error) => handler(new Error(`tapegrad: a batch worker failed: ${String(error)}`))),
       ref: () => worker.ref(),
@@ -117,7 +118,7 @@ async function spawn(): Promise<Endpoint> {
     URL.revokeObjectURL(url);
   }
   return {
-    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    post: (message) => worker.postMessage(message),
     onMessage: (handler) => void (worker.onmessage = (event) => handler(event.data)),
     onError: (handler) => void (worker.onerror = (event) => handler(workerStartError(event))),
     ref: () => {},

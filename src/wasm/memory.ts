@@ -4,10 +4,11 @@
  * Shared where the host allows it, because growing an unshared memory detaches its ArrayBuffer,
  * and the first detach in a process invalidates V8's ArrayBufferDetaching protector for good:
  * from then on every typed-array loop of the host program carries detach checks (measured on Node
- * 20: 1.7–2.7× slower, bench workload detach-tax). A shared memory's SharedArrayBuffer cannot be
+ * 20: 2–2.7× slower, bench workload detach-tax). A shared memory's SharedArrayBuffer cannot be
  * detached; growing it leaves old views valid at their old length. Reserving a large unshared
  * memory instead would only move the threshold (25 bytes per tape node: 16 MiB is 650k nodes) and
- * commit address space on every realm and worker.
+ * commit address space on every realm and worker. The price, measured: 3–6 % in the batch
+ * kernels, and slower TypedArray fill/copyWithin/set on the JS side (Heap.fill routes around it).
  *
  * Where shared memory is refused (a browser page that is not crossOriginIsolated; a host without
  * threads) the module's import is patched to an unshared memory of the same limits, and growth

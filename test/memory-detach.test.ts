@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, memoryStats, square, sub, type Operand, type Var } from "../src/index.js";
-import { createMemory, memoryLimitsOffset, unsharedModuleBytes } from "../src/wasm/memory.js";
+import { createMemory, INITIAL_PAGES, MAXIMUM_PAGES, memoryLimitsOffset, unsharedModuleBytes } from "../src/wasm/memory.js";
 import { kernels, memoryType, wasmMemory } from "../src/wasm/module.js";
 import { WASM_BASE64 } from "../src/wasm/bytes.js";
 import { wasmRuntime } from "../src/wasm/shared.js";
@@ -45,6 +45,17 @@ describe("WebAssembly memory growth", () => {
   it("module bytes patch to an unshared memory import of the same limits, and that module runs", () => {
     const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
     expect(bytes[memoryLimitsOffset(bytes)]).toBe(0x03); // has maximum, shared
+    // Then the limits as LEB128: asconfig.json's initialMemory and maximumMemory = memory.ts's constants.
+    let p = memoryLimitsOffset(bytes) + 1;
+    const leb = (): number => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        const byte = bytes[p++]!;
+        v += (byte & 0x7f) * 2 ** shift;
+        if ((byte & 0x80) === 0) return v;
+      }
+    };
+    expect([leb(), leb()]).toEqual([INITIAL_PAGES, MAXIMUM_PAGES]);
     const unshared = unsharedModuleBytes(bytes);
     expect(unshared[memoryLimitsOffset(unshared)]).toBe(0x01);
     expect(bytes[memoryLimitsOffset(bytes)]).toBe(0x03); // the input is left alone

@@ -3,9 +3,9 @@
  * with `new Worker(code, { eval: true })` in Node or from a Blob URL in browsers, so no bundler
  * or separate file is needed. It receives the compiled WebAssembly.Module (structured-cloneable)
  * and the tape once, instantiates its own module over a memory of its own (of the type the main
- * thread names), lays out the same regions as src/engine/wasm-batch.ts, and answers each job — θ, a slice of the dataset and a scale (1/N for
- * N points in the whole dataset) — with the slice's scaled loss sum and gradient sum from the
- * batchSumGrad kernel: its share of the mean.
+ * thread names), lays out the same regions as src/engine/wasm-batch.ts, and answers each job — θ,
+ * a slice of the dataset and a scale (1/N for N points in the whole dataset) — with the slice's
+ * scaled loss sum and gradient sum from the batchSumGrad kernel: its share of the mean.
  */
 import { MATH_IMPORTS } from "../wasm/imports.js";
 

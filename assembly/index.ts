@@ -22,7 +22,7 @@ export { reverseLanes } from "./reverse_lanes";
 export { hvpLanes } from "./generated/hvp";
 export { batchForward } from "./generated/batch_forward";
 export { batchReverse } from "./generated/batch_reverse";
-export { addInto, sumStrided, addStrided, accumulate } from "./arrays";
+export { addInto, sumStrided, addStrided, accumulate, fillF64, copyF64 } from "./arrays";
 // The rules' math functions, for code the JIT emits at run time (src/jit/): same implementation, same bits.
 export * from "./generated/jit_math";
 

@@ -266,7 +266,7 @@ describe("workers", () => {
     // the global is `self`. Run that branch here in a fresh context with a stand-in `self`.
     const vm = await import("node:vm");
     const { WORKER_SOURCE } = await import("../src/batch/worker-source.js");
-    const { wasmModule } = await import("../src/wasm/module.js");
+    const { memoryType, wasmModule } = await import("../src/wasm/module.js");
     const { OP } = await import("../src/index.js");
     const f = compile({ params: 2, data: 2 }, ([w, b], [x, y]) => square(w!.mul(x!).add(b!).sub(y!)));
     const replies: Array<{ total: number; grad: Float64Array }> = [];
@@ -276,7 +276,7 @@ describe("workers", () => {
     vm.runInNewContext(WORKER_SOURCE, { self });
     const { tape } = f;
     self.onmessage!({ data: {
-      type: "init", module: wasmModule(), op: tape.op, a: tape.a, b: tape.b, constants: tape.constants,
+      type: "init", module: wasmModule(), memory: memoryType(), op: tape.op, a: tape.a, b: tape.b, constants: tape.constants,
       inputs: 2, data: 2, out0: tape.outputs[0], stride: 64, constCode: OP.CONST,
     } });
     const rows = new Float64Array([1, 3, 2, 5, 3, 7]);

@@ -1,18 +1,19 @@
 /**
  * Nothing leaks on a failure path: a compile() or a first batch call that fails after its block of
  * WebAssembly memory was allocated gives the block back, so the next compile still fits.
- * A failure after the allocation is provoked by making the next Float64Array.fill throw — the
- * engines call it right after allocating. (Before the fix such a failure — e.g. the signed-shift
+ * A failure after the allocation is provoked by making the next Heap.fill throw — the engines
+ * call it right after allocating. (Before the fix such a failure — e.g. the signed-shift
  * RangeError past 2 GiB — kept the block for good.)
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { compile, memoryStats, setMemoryLimit, sin, type Var } from "../src/index.js";
+import { Heap } from "../src/wasm/heap.js";
 
 const seed = (x: Var, y: Var) => x.add(y).mul(sin(x));
 
-/** Makes the next Float64Array.prototype.fill call throw, once (later calls run the real fill). */
+/** Makes the next Heap.prototype.fill call throw, once (later calls run the real fill). */
 function failNextFill(): void {
-  vi.spyOn(Float64Array.prototype, "fill").mockImplementationOnce(() => {
+  vi.spyOn(Heap.prototype, "fill").mockImplementationOnce(() => {
     throw new RangeError("injected failure after allocation");
   });
 }

@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import asc from "assemblyscript/asc";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kernelImports } from "../src/wasm/imports.js";
+import { createMemory } from "../src/wasm/memory.js";
 import { wasmModule } from "../src/wasm/module.js";
 import { WORKER_SOURCE } from "../src/batch/worker-source.js";
 
@@ -27,13 +28,19 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("raw instantiation", () => {
-  it("kernelImports() supplies every import of the shipped module", () => {
-    const imports = kernelImports(() => undefined);
+  it("kernelImports() supplies every import of the shipped module: functions and env.memory", () => {
+    const { memory } = createMemory(true);
+    const imports = kernelImports(() => memory, memory);
     const wanted = WebAssembly.Module.imports(wasmModule());
     expect(wanted.length).toBeGreaterThan(0);
     for (const { module, name, kind } of wanted) {
-      expect(kind, `${module}.${name}`).toBe("function");
-      expect(typeof imports[module]?.[name], `${module}.${name}`).toBe("function");
+      if (kind === "memory") {
+        expect(`${module}.${name}`).toBe("env.memory");
+        expect(imports[module]?.[name]).toBe(memory);
+      } else {
+        expect(kind, `${module}.${name}`).toBe("function");
+        expect(typeof imports[module]?.[name], `${module}.${name}`).toBe("function");
+      }
     }
     expect(() => new WebAssembly.Instance(wasmModule(), imports)).not.toThrow();
   });

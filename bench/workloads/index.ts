@@ -9,6 +9,7 @@
  * `lanes` (points per evaluation), and ns/node becomes ns per node-lane.
  */
 import type { Workload } from "../types.js";
+import { detachTax } from "./detach.js";
 import { hvp } from "./hvp.js";
 import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
@@ -31,6 +32,7 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => hvp,
   () => record,
   () => recordMnist,
+  () => detachTax,
 ];
 
 export function workloadById(id: string): Workload {

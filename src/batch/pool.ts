@@ -20,11 +20,12 @@
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import { blockLanes } from "../engine/wasm-batch.js";
-import { wasmModule } from "../wasm/module.js";
+import { memoryType, wasmModule } from "../wasm/module.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
 interface Endpoint {
-  post(message: unknown, transfer?: Transferable[]): void;
+  /** No transfer list: a transfer would detach a buffer of the user's thread (src/wasm/memory.ts). */
+  post(message: unknown): void;
   onMessage(handler: (message: unknown) => void): void;
   /** Called with the reason when the thread fails outside a job (it could not start, or crashed). */
   onError(handler: (error: Error) => void): void;
@@ -96,7 +97,7 @@ async function spawn(): Promise<Endpoint> {
     const { Worker } = await workerThreads();
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     return {
-      post: (message, transfer) => worker.postMessage(message, transfer),
+      post: (message) => worker.postMessage(message),
       onMessage: (handler) => void worker.on("message", handler),
       onError: (handler) => void worker.on("error", (error) => handler(new Error(`tapegrad: a batch worker failed: ${String(error)}`))),
       ref: () => worker.ref(),
@@ -117,7 +118,7 @@ async function spawn(): Promise<Endpoint> {
     URL.revokeObjectURL(url);
   }
   return {
-    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    post: (message) => worker.postMessage(message),
     onMessage: (handler) => void (worker.onmessage = (event) => handler(event.data)),
     onError: (handler) => void (worker.onerror = (event) => handler(workerStartError(event))),
     ref: () => {},
@@ -150,13 +151,16 @@ class BatchWorker {
     this.endpoint.post(message);
   }
 
-  /** Posts one job (θ is cloned, rows transferred: pass a copy). */
+  /**
+   * Posts one job; θ and rows are cloned (or shared), never transferred: a transfer detaches an
+   * ArrayBuffer of this thread, which slows the host's typed-array code (src/wasm/memory.ts).
+   */
   run(theta: Float64Array, rows: Float64Array, count: number, scale: number): Promise<SliceResult> {
     if (this.failed !== null) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       this.queue.push({ resolve, reject });
       this.endpoint.ref();
-      this.endpoint.post({ type: "sumGrad", theta, rows, count, scale }, [rows.buffer]);
+      this.endpoint.post({ type: "sumGrad", theta, rows, count, scale });
     });
   }
 
@@ -168,6 +172,18 @@ class BatchWorker {
     this.failAll(disposedWhileRunning());
     this.endpoint.terminate();
   }
+}
+
+/**
+ * A copy of `rows` for a worker: in a SharedArrayBuffer where there is one (Node; browsers when
+ * crossOriginIsolated), which posting shares instead of copying again; else a plain copy, which
+ * posting clones (exactly its length: cloning a subarray would clone its whole buffer).
+ */
+function copyForPost(rows: Float64Array): Float64Array {
+  if (typeof SharedArrayBuffer !== "function") return rows.slice();
+  const copy = new Float64Array(new SharedArrayBuffer(rows.byteLength));
+  copy.set(rows);
+  return copy;
 }
 
 export class WorkerPool {
@@ -192,14 +208,13 @@ export class WorkerPool {
     const d = this.tape.data;
     const parts = Math.min(workers, count);
     const scale = 1 / count;
-    // Copies, taken now: the caller may change θ and the dataset as soon as we return. slice()
-    // also keeps the caller's dataset from being transferred away.
+    // Copies, taken now: the caller may change θ and the dataset as soon as we return.
     const point = Float64Array.from(theta);
     const jobs: Promise<SliceResult>[] = [];
     for (let w = 0; w < parts; w++) {
       const first = Math.floor((count * w) / parts);
       const last = Math.floor((count * (w + 1)) / parts);
-      const slice = rows.slice(first * d, last * d);
+      const slice = copyForPost(rows.subarray(first * d, last * d));
       jobs.push(this.thread(w).then((worker) => {
         if (this.disposed) throw disposedWhileRunning();
         return worker.run(point, slice, last - first, scale);
@@ -242,6 +257,7 @@ export class WorkerPool {
       this.initMessage = {
         type: "init",
         module: wasmModule(),
+        memory: memoryType(),
         op: tape.op,
         a: tape.a,
         b: tape.b,

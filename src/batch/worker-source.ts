@@ -2,10 +2,10 @@
  * The code each batch worker runs, as a self-contained JavaScript string (no imports): started
  * with `new Worker(code, { eval: true })` in Node or from a Blob URL in browsers, so no bundler
  * or separate file is needed. It receives the compiled WebAssembly.Module (structured-cloneable)
- * and the tape once, instantiates its own module, lays out the same regions as
- * src/engine/wasm-batch.ts, and answers each job — θ, a slice of the dataset and a scale (1/N for
- * N points in the whole dataset) — with the slice's scaled loss sum and gradient sum from the
- * batchSumGrad kernel: its share of the mean.
+ * and the tape once, instantiates its own module over a memory of its own (of the type the main
+ * thread names), lays out the same regions as src/engine/wasm-batch.ts, and answers each job — θ,
+ * a slice of the dataset and a scale (1/N for N points in the whole dataset) — with the slice's
+ * scaled loss sum and gradient sum from the batchSumGrad kernel: its share of the mean.
  */
 import { MATH_IMPORTS } from "../wasm/imports.js";
 
@@ -38,7 +38,10 @@ function init(m) {
   const abort = (message, file, line, column) => {
     throw new Error("tapegrad: the WebAssembly kernel aborted: " + str(message) + " at " + str(file) + ":" + line + ":" + column);
   };
-  k = new WebAssembly.Instance(m.module, { math, env: { abort } }).exports;
+  // A memory of the main thread's type (src/wasm/memory.ts): shared where allowed, so growing it
+  // detaches nothing. A module with a memory of its own (tests) ignores the import.
+  const env = m.memory ? { abort, memory: new WebAssembly.Memory(m.memory) } : { abort };
+  k = new WebAssembly.Instance(m.module, { math, env }).exports;
   const n = m.op.length;
   const S = m.stride;
   let p = align(k.heapBase());

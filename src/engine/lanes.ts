@@ -19,15 +19,20 @@ export function laneCount(nodes: number): number {
  * i at base + i·k + l (base: where the buffer starts in `f64`, 0 for the TypeScript engine).
  */
 
+/** What zeroes a range of `f64`: the array itself, or the wasm Heap (fast on shared memory). */
+export interface Filler {
+  fill(value: number, from: number, to: number): unknown;
+}
+
 /**
  * Seeds k tangent lanes of the leaves [0, start): input i of lane l gets V[(first + l)·inputs + i]
  * (or 1 when i = first + l, if V is null); data leaves get 0.
  */
 export function seedTangents(
   f64: Float64Array, base: number, k: number, inputs: number, start: number,
-  V: ArrayLike<number> | null, first: number,
+  V: ArrayLike<number> | null, first: number, filler: Filler = f64,
 ): void {
-  f64.fill(0, base, base + start * k);
+  filler.fill(0, base, base + start * k);
   if (V === null) {
     for (let l = 0; l < k && first + l < inputs; l++) f64[base + (first + l) * k + l] = 1;
     return;
@@ -41,9 +46,9 @@ export function seedTangents(
 /** Zeroes k adjoint lanes of all n nodes and seeds the outputs with rows first… of U (or e_(first+l)). */
 export function seedCotangents(
   f64: Float64Array, base: number, k: number, n: number, outs: Int32Array,
-  U: ArrayLike<number> | null, first: number,
+  U: ArrayLike<number> | null, first: number, filler: Filler = f64,
 ): void {
-  f64.fill(0, base, base + n * k);
+  filler.fill(0, base, base + n * k);
   const m = outs.length;
   for (let l = 0; l < k; l++) {
     if (U === null) {

@@ -75,7 +75,7 @@ export class WasmBatch {
     this.theta = this.adj + lanesBytes;
     this.gsum = this.theta + thetaBytes;
     try {
-      this.heap.f64.fill(0, this.val / 8, (this.val + this.bytes) / 8);
+      this.heap.fill(0, this.val / 8, (this.val + this.bytes) / 8);
       this.layConstants(stride);
     } catch (error) {
       heap.release(this.block); // nothing leaks on a failure
@@ -94,10 +94,10 @@ export class WasmBatch {
   /** Fills lanes [0, s) of each constant node at stride s. Other rows need nothing: the kernels
    *  write every lane they read, and leave adj all zero whatever the stride. */
   private layConstants(s: number): void {
-    const f64 = this.heap.f64;
+    const heap = this.heap;
     for (let c = 0; c < this.constNodes.length; c++) {
       const from = this.val / 8 + this.constNodes[c] * s;
-      f64.fill(this.constValues[c], from, from + s);
+      heap.fill(this.constValues[c], from, from + s);
     }
     this.laid = s;
   }

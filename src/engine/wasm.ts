@@ -125,7 +125,7 @@ export class WasmEngine implements Engine {
     i32.set(tape.b, this.b / 4);
     i32.set(tape.outputs, this.outsIx);
     const val = this.valIx;
-    f64.fill(0, val, this.derIx + n);
+    this.heap.fill(0, val, this.derIx + n);
     // Locals, not property loads: this loop runs once per node of every compiled tape.
     const { op, a, constants } = tape;
     for (let i = 0; i < n; i++) {
@@ -205,7 +205,7 @@ export class WasmEngine implements Engine {
 
   cotangentBlock(U: ArrayLike<number> | null, first: number, k: number, G: Float64Array, offset: number): void {
     const adj = this.laneBlock(k);
-    seedCotangents(this.heap.f64, adj / 8, k, this.n, this.outputs(), U, first);
+    seedCotangents(this.heap.f64, adj / 8, k, this.n, this.outputs(), U, first, this.heap);
     if (k === 1) this.k.reverse(this.n, this.start, this.op, this.a, this.b, this.val, adj);
     else this.k.reverseLanes(this.n, this.start, this.op, this.a, this.b, this.val, adj, k);
     gatherInputLanes(this.heap.f64, adj / 8, k, this.inputs, G, offset);
@@ -226,8 +226,8 @@ export class WasmEngine implements Engine {
     this.seedTangentLanes(tan, k, V, first);
     if (k === 1) this.k.tangent(this.n, this.start, this.op, this.a, this.b, this.val, tan);
     else this.k.tangentLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, k);
-    f64.fill(0, sadj / 8, (sadj / 8) + this.n * k);
-    f64.fill(0, adj / 8, (adj / 8) + this.n);
+    this.heap.fill(0, sadj / 8, (sadj / 8) + this.n * k);
+    this.heap.fill(0, adj / 8, (adj / 8) + this.n);
     f64[(adj / 8) + this.out0] = 1;
     this.k.hvpLanes(this.n, this.start, this.op, this.a, this.b, this.val, tan, adj, sadj, k);
     gatherInputLanes(f64, sadj / 8, k, this.inputs, H, offset);
@@ -239,8 +239,8 @@ export class WasmEngine implements Engine {
    */
   private seedTangentLanes(tan: number, k: number, V: ArrayLike<number> | null, first: number): void {
     const f64 = this.heap.f64;
-    if (k === 1) f64.fill(0, tan / 8, (tan / 8) + this.n);
-    seedTangents(f64, tan / 8, k, this.inputs, this.start, V, first);
+    if (k === 1) this.heap.fill(0, tan / 8, (tan / 8) + this.n);
+    seedTangents(f64, tan / 8, k, this.inputs, this.start, V, first, this.heap);
   }
 
   /** The output node indices (a view of memory: use it before any allocation). */

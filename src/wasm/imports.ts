@@ -31,15 +31,16 @@ export function readString(memory: WebAssembly.Memory | undefined, ptr: number):
 }
 
 /**
- * The import object for a new instance of the module. `memory` is asked for lazily: it is the
- * instance's own exported memory, which exists only once the instance does.
+ * The import object for a new instance of the module. `memory` (what abort reads strings from) is
+ * asked for lazily, for a module that exports a memory of its own; `envMemory`, when given, is
+ * supplied as `env.memory`, the memory tapegrad's module imports (src/wasm/memory.ts).
  */
-export function kernelImports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
+export function kernelImports(memory: () => WebAssembly.Memory | undefined, envMemory?: WebAssembly.Memory): WebAssembly.Imports {
   const math: Record<string, (x: number) => number> = {};
   for (const name of MATH_IMPORTS) math[name] = Math[name];
   const abort = (message: number, file: number, line: number, column: number): never => {
     const m = memory();
     throw new Error(`tapegrad: the WebAssembly kernel aborted: ${readString(m, message)} at ${readString(m, file)}:${line}:${column}`);
   };
-  return { math, env: { abort } };
+  return { math, env: envMemory === undefined ? { abort } : { abort, memory: envMemory } };
 }

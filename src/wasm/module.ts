@@ -12,9 +12,11 @@
  */
 import { WASM_BASE64 } from "./bytes.js";
 import { kernelImports } from "./imports.js";
+import { createMemory, INITIAL_PAGES, MAXIMUM_PAGES, sharedMemoryAllowed, unsharedModuleBytes } from "./memory.js";
 
 /** The raw exports of assembly/index.ts. Pointers are byte addresses in `memory`. */
 export interface Kernels {
+  /** The imported memory, re-exported: wasmMemory().memory. */
   readonly memory: WebAssembly.Memory;
   /** The function table: the batch entries call compiled sweeps from it (src/jit/batch-module.ts). */
   readonly table: WebAssembly.Table;
@@ -60,6 +62,10 @@ export interface Kernels {
   ): void;
   // Array executor helpers (assembly/arrays.ts).
   addInto(dst: number, src: number, n: number): void;
+  /** n f64 from byte address ptr set to value (Heap.fill). */
+  fillF64(ptr: number, value: number, n: number): void;
+  /** n f64 from byte address src to dst, overlap allowed (Heap.copyWithin). */
+  copyF64(dst: number, src: number, n: number): void;
   sumStrided(x: number, n: number, stride: number): number;
   addStrided(x: number, n: number, stride: number, g: number): void;
   accumulate(acc: number, x: number, n: number): number;
@@ -79,12 +85,33 @@ function decodeBase64(text: string): Uint8Array {
 
 let instance: WebAssembly.Instance | null = null;
 let compiled: WebAssembly.Module | null = null;
+let realm: { memory: WebAssembly.Memory; shared: boolean } | null = null;
 
-/** The compiled module, once per realm: structured-cloneable, so workers get it without bytes. */
+/**
+ * The realm's linear memory (src/wasm/memory.ts: shared where allowed, so that growing it never
+ * detaches an ArrayBuffer). Another module — a JIT tier's — imports it as `env.memory`, declaring
+ * the import with `memoryType()`'s limits (shared must match exactly).
+ */
+export function wasmMemory(): { memory: WebAssembly.Memory; shared: boolean } {
+  if (realm === null) realm = createMemory(sharedMemoryAllowed());
+  return realm;
+}
+
+/** The memory type every module importing the realm's memory must declare. */
+export function memoryType(): { initial: number; maximum: number; shared: boolean } {
+  return { initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: wasmMemory().shared };
+}
+
+/**
+ * The compiled module, once per realm: structured-cloneable, so workers get it without bytes.
+ * Its memory import is shared or not as the realm's memory is; a worker makes its own memory of
+ * memoryType().
+ */
 export function wasmModule(): WebAssembly.Module {
   if (compiled === null) {
     try {
-      compiled = new WebAssembly.Module(decodeBase64(WASM_BASE64) as Uint8Array<ArrayBuffer>);
+      const bytes = decodeBase64(WASM_BASE64);
+      compiled = new WebAssembly.Module(wasmMemory().shared ? (bytes as Uint8Array<ArrayBuffer>) : unsharedModuleBytes(bytes));
     } catch (error) {
       throw blocked(error, "compiled");
     }
@@ -95,10 +122,9 @@ export function wasmModule(): WebAssembly.Module {
 function wasmInstance(): WebAssembly.Instance {
   if (instance === null) {
     const module = wasmModule();
+    const { memory } = wasmMemory();
     try {
-      let memory: WebAssembly.Memory | undefined;
-      instance = new WebAssembly.Instance(module, kernelImports(() => memory));
-      memory = instance.exports.memory as WebAssembly.Memory;
+      instance = new WebAssembly.Instance(module, kernelImports(() => memory, memory));
     } catch (error) {
       throw blocked(error, "instantiated");
     }

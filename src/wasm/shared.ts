@@ -10,7 +10,7 @@ let shared: { kernels: Kernels; heap: Heap } | null = null;
 export function wasmRuntime(): { kernels: Kernels; heap: Heap } {
   if (shared === null) {
     const k = kernels();
-    shared = { kernels: k, heap: new Heap(k.memory, k.heapBase()) };
+    shared = { kernels: k, heap: new Heap(k.memory, k.heapBase(), k.fillF64, k.copyF64) };
   }
   return shared;
 }

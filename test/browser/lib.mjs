@@ -25,9 +25,11 @@ const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "t
 
 /**
  * Serves `pages` (path → HTML text) and the files under each `mounts` prefix (URL prefix →
- * directory) on 127.0.0.1; anything else is a 404. Returns { url, close }.
+ * directory) on 127.0.0.1; anything else is a 404. `isolated` adds COOP/COEP headers, which make
+ * the page crossOriginIsolated (shared WebAssembly memory allowed). Returns { url, close }.
  */
-export async function serve({ pages = {}, mounts = {} }) {
+export async function serve({ pages = {}, mounts = {}, isolated = false }) {
+  const extra = isolated ? { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" } : {};
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
     // Chromium asks for one on every page; a 404 would count as a page failure.
@@ -36,7 +38,7 @@ export async function serve({ pages = {}, mounts = {} }) {
       return;
     }
     if (Object.hasOwn(pages, path)) {
-      res.writeHead(200, { "content-type": "text/html" }).end(pages[path]);
+      res.writeHead(200, { "content-type": "text/html", ...extra }).end(pages[path]);
       return;
     }
     for (const [prefix, dir] of Object.entries(mounts)) {
@@ -45,7 +47,7 @@ export async function serve({ pages = {}, mounts = {} }) {
       if (file !== dir && !file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) break;
       try {
         const body = await readFile(file);
-        res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(body);
+        res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", ...extra }).end(body);
         return;
       } catch {
         break;

@@ -34,6 +34,47 @@ const lecture = `<!doctype html>
   }
 </script>`;
 const workers = `<!doctype html>\n<script type="module">\n${consumerSource(entry)}</script>`;
+// The detach tax (src/wasm/memory.ts): a view of the memory kept across growth past 16 MiB stays
+// attached where the page is crossOriginIsolated (shared memory), and is detached where it is not.
+const memory = `<!doctype html>
+<script type="module">
+  import { compile, memoryStats, square, sub } from "${entry}";
+  import { wasmMemory } from "/node_modules/tapegrad/dist/wasm/module.js";
+  try {
+    compile((x) => x.mul(x)).dispose();
+    const { memory, shared } = wasmMemory();
+    const view = new Float64Array(memory.buffer);
+    const length = view.length;
+    const f = compile((xs) => {
+      let t = 0;
+      for (let i = 0; i < xs.length - 1; i++) t = square(xs[i + 1].sub(square(xs[i]))).mul(100).add(square(sub(1, xs[i]))).add(t);
+      return t;
+    }, { inputs: 80000 });
+    const value = f.grad(new Float64Array(80000).fill(1)).value;
+    f.dispose();
+    window.result = { isolated: crossOriginIsolated, shared, grew: memoryStats().memoryBytes > 8 * length, attached: view.length === length, value };
+  } catch (error) {
+    window.result = { error: String(error && error.stack || error) };
+  }
+</script>`;
+
+async function memoryChecks(browser, check) {
+  for (const isolated of [false, true]) {
+    const what = isolated ? "crossOriginIsolated page" : "page without COOP/COEP";
+    const server = await serve({ pages: { "/": memory, "/workers.html": workers }, mounts: { "/node_modules/tapegrad/dist/": dist }, isolated });
+    try {
+      const r = await runPage(browser, `${server.url}/`);
+      check(`${what}: memory grows past 16 MiB and the gradient is right`, r.error === undefined && r.grew === true && r.value === 0, r);
+      check(`${what}: ${isolated ? "shared memory, the view stays attached" : "unshared memory (the fallback), growth detaches"}`,
+        r.isolated === isolated && r.shared === isolated && r.attached === isolated, r);
+      if (isolated) checkConsumer(check, what, await runPage(browser, `${server.url}/workers.html`));
+    } catch (error) {
+      check(`${what}: the memory page runs`, false, error.message);
+    } finally {
+      await server.close();
+    }
+  }
+}
 
 async function distChecks(browser, check) {
   const server = await serve({ pages: { "/": lecture, "/workers.html": workers }, mounts: { "/node_modules/tapegrad/dist/": dist } });
@@ -65,6 +106,7 @@ let browser;
 try {
   browser = await launch();
   await distChecks(browser, check);
+  await memoryChecks(browser, check);
   await bundlerChecks(browser, check);
   await playgroundChecks(browser, check);
 } catch (error) {

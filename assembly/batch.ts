@@ -98,8 +98,11 @@ function clearLeaves(start: i32, adj: usize, stride: i32, even: i32): void {
  *  (into gsum). With scale = 1/N (N the points of the whole dataset, of which these may be a
  *  slice) the sums are means: each term is scaled before it is added, so the mean of finite
  *  values stays finite where their plain sum would overflow. The gradient's scaling is free: the
- *  output's adjoint is seeded with `scale` instead of 1 (the reverse sweep itself sums the
- *  parameters' lanes, see `reduce`); the value costs one multiply per lane. */
+ *  output's adjoint is seeded with `scale` instead of 1; the value costs one multiply per lane.
+ *  The parameters' adjoints are summed per lane by the sweep and over the lanes here, not inside
+ *  the sweep (batchReverse's `reduce`, which measured ≈ 6% faster on the MLP): so a compiled sweep
+ *  (src/jit/), which keeps per-lane adjoints, gives the same sums to the bit, and a function that
+ *  switches to compiled code mid-stream returns what it returned before. */
 export function batchSumGrad(
   n: i32, start: i32, inputs: i32, d: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize,
   stride: i32, theta: usize, rows: usize, count: i32, out: i32, gsum: usize, scale: f64, rev: u32,
@@ -111,7 +114,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, true, ops, a, b, val, adj, stride, lanes, even, out, scale, rev);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, scale, rev);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {

@@ -13,10 +13,9 @@
  * kernels' rows a pair touches a cache line per node — measured 1.6× slower than the kernels on the
  * MLP.) Per lane the operations and their order are the kernels' — the same two-lane rules
  * (emit-simd.ts), the zero rule as their `zterm` mask, per-lane scalar rules where an op has no
- * two-lane form — so each point's values and gradient are theirs, bit for bit. One exception: the
- * kernels' `reduce` (a parameter's adjoints summed over the lanes inside the sweep, for meanGrad)
- * is not done here; the entry sums the parameters' lanes afterwards, so meanGrad's sums over points
- * round in another order.
+ * two-lane form — so each point's values and gradient are theirs, bit for bit, and so are
+ * meanGrad's sums, which the entry forms from the per-lane adjoints in both tiers. The zero rule:
+ * products are plain, and a NaN in a parameter's adjoint sends the block back to the kernels.
  */
 import { OP } from "../ops.js";
 import { JIT_RULES } from "../generated/jit-rules.js";

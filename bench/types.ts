@@ -6,7 +6,7 @@
  */
 
 /** The contenders every workload may have, in the order of the tables' rows and columns. */
-export const CONTENDERS = ["wasm", "ts", "hand", "c", "micrograd", "tfjs", "tfjs-wasm", "jax-wasm"] as const;
+export const CONTENDERS = ["wasm", "jit", "ts", "hand", "c", "micrograd", "tfjs", "tfjs-wasm", "jax-wasm"] as const;
 /**
  * A standard contender, or one a workload adds with its own label (a Jacobian workload's
  * "wasm, forward mode", "wasm, reverse mode", "wasm, auto", say).
@@ -14,7 +14,8 @@ export const CONTENDERS = ["wasm", "ts", "hand", "c", "micrograd", "tfjs", "tfjs
 export type ContenderId = (typeof CONTENDERS)[number] | (string & {});
 
 export const CONTENDER_LABELS: Record<(typeof CONTENDERS)[number], string> = {
-  wasm: "tapegrad, wasm engine",
+  wasm: "tapegrad, wasm engine (interpreter)",
+  jit: "tapegrad, wasm engine, JIT (tape compiled to wasm)",
   ts: "tapegrad, TS engine",
   hand: "hand-written gradient (plain JS)",
   c: "hand-written gradient (C, gcc -O3)",
@@ -33,6 +34,7 @@ export const CONTENDER_LABELS: Record<(typeof CONTENDERS)[number], string> = {
  */
 export const TOLERANCE: Record<(typeof CONTENDERS)[number], number> = {
   wasm: 1e-9,
+  jit: 1e-9,
   ts: 1e-9,
   hand: 0,
   c: 1e-9,

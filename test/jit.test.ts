@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile, constant, mul, select, sqrt, gt, log, sin, type Compiled } from "../src/index.js";
-import { AUTO_CALLS, AUTO_MAX_NODES } from "../src/jit/tier.js";
+import { autoCalls, AUTO_MAX_NODES } from "../src/jit/tier.js";
 import { CHUNK } from "../src/jit/plan.js";
 import { builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
@@ -160,7 +160,8 @@ describe("compiled batch sweeps equal the interpreter's", () => {
     const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => sin(p[0]!.mul(d[0]!)).add(p[1]!.square());
     const ref = compile({ params: 2, data: 1, jit: false }, fn);
     const g = compile({ params: 2, data: 1 }, fn);
-    const rows = Float64Array.from({ length: AUTO_CALLS + 5 }, (_, i) => i / 3);
+    const size = compile({ params: 2, data: 1, engine: "js" }, fn).size;
+    const rows = Float64Array.from({ length: autoCalls(size) + 5 }, (_, i) => i / 3);
     expect(g.jit).toBe(false);
     same(g.gradBatch([0.5, 2], rows).grad, ref.gradBatch([0.5, 2], rows).grad, "gradBatch");
     expect(g.jit).toBe(true);
@@ -215,12 +216,14 @@ describe("against the js engine", () => {
 describe('jit: "auto"', () => {
   const build = (x: ReturnType<typeof constant>, y: ReturnType<typeof constant>) => x.add(y).mul(sin(x)).sub(log(y.square().add(1)));
 
-  it(`interprets the first ${AUTO_CALLS} calls, then compiles, with the same results before and after`, () => {
+  it("interprets the first calls, then compiles, with the same results before and after", () => {
     const f = compile(build); // "auto" is the default
     const ref = compile(build, { jit: false });
+    const calls = autoCalls(f.size);
+    expect(calls).toBeGreaterThan(200); // the policy's work budget: 24,000/n + 220 calls
     const random = rng(11);
     let switched = -1;
-    for (let k = 0; k < AUTO_CALLS + 40; k++) {
+    for (let k = 0; k < calls + 40; k++) {
       if (switched < 0 && f.jit) switched = k;
       const x = randomVector(random, 2, -4, 4);
       // Mix the covered methods: each counts toward the switch.
@@ -229,7 +232,7 @@ describe('jit: "auto"', () => {
       else if (k % 4 === 2) same(f.vjp(x, [2]).grad, ref.vjp(x, [2]).grad, `vjp, call ${k}`);
       else same(f.jvp(x, [1, -1]).tangent, ref.jvp(x, [1, -1]).tangent, `jvp, call ${k}`);
     }
-    expect(switched).toBe(AUTO_CALLS);
+    expect(switched).toBe(calls);
     expect(ref.jit).toBe(false);
   });
 
@@ -243,7 +246,7 @@ describe('jit: "auto"', () => {
     const auto = compile(sum, { inputs: 8 });
     expect(auto.size).toBeGreaterThan(AUTO_MAX_NODES);
     const x = randomVector(rng(5), 8);
-    for (let k = 0; k < AUTO_CALLS + 2; k++) auto.grad(x);
+    for (let k = 0; k < autoCalls(auto.size) + 2; k++) auto.grad(x);
     expect(auto.jit).toBe(false);
     const jit = compile(sum, { inputs: 8, jit: true });
     expect(jit.jit).toBe(true);
@@ -253,7 +256,7 @@ describe('jit: "auto"', () => {
 
   it("is off on the js engine and for array functions, and false after dispose", () => {
     const js = compile(build, { engine: "js" });
-    for (let k = 0; k < AUTO_CALLS + 2; k++) js.grad([1, 2]);
+    for (let k = 0; k < autoCalls(8) + 2; k++) js.grad([1, 2]);
     expect(js.jit).toBe(false);
     const f = compile(build, { jit: true });
     expect(f.jit).toBe(true);

@@ -15,7 +15,7 @@ import { rosenbrockTape } from "./rosenbrock.js";
 const N = 1000;
 const x = uniform(1000 + N, N, -1.5, 1.5); // rosenbrock(1000)'s point
 const v = uniform(77, N, -1, 1);
-const make = (engine: EngineName): Compiled => compile(rosenbrockTape, { inputs: N, engine });
+const make = (engine: EngineName): Compiled => compile(rosenbrockTape, { inputs: N, engine, jit: false });
 
 function timedHvp(f: Compiled): Prepared {
   const out = new Float64Array(N);

@@ -11,6 +11,7 @@
 import type { Workload } from "../types.js";
 import { detachTax } from "./detach.js";
 import { hvp } from "./hvp.js";
+import { jitCompileWorkloads } from "./jit-compile.js";
 import { jacobianTall, jacobianWide } from "./jacobian.js";
 import { mlp } from "./mlp.js";
 import { mlpBatched, mlpWorkers } from "./mlp-batched.js";
@@ -32,6 +33,7 @@ export const WORKLOADS: readonly (() => Workload)[] = [
   () => hvp,
   () => record,
   () => recordMnist,
+  ...jitCompileWorkloads,
   () => detachTax,
 ];
 

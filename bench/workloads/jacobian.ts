@@ -58,7 +58,7 @@ const MODE_LABELS = {
 /** n = 1000 → m = 1: the extended Rosenbrock function at rosenbrock(1000)'s point. */
 export function jacobianWide(): Workload {
   const x = uniform(1000 + N, N, -1.5, 1.5);
-  const make = (engine: EngineName): Compiled => compile(rosenbrockTape, { inputs: N, engine });
+  const make = (engine: EngineName): Compiled => compile(rosenbrockTape, { inputs: N, engine, jit: false });
   const reference = (): Answer => {
     const grad = new Float64Array(N);
     return { value: rosenbrockGrad(x, grad), grad };
@@ -114,7 +114,7 @@ export function tallJacobian(t: number, values: Float64Array, J: Float64Array): 
 export function jacobianTall(): Workload {
   const t = Float64Array.of(0.3);
   const one = Float64Array.of(1);
-  const make = (engine: EngineName): Compiled => compile(tallTape, { engine });
+  const make = (engine: EngineName): Compiled => compile(tallTape, { engine, jit: false });
   const reference = (): Answer => {
     const values = new Float64Array(N);
     const J = new Float64Array(N);

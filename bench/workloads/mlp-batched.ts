@@ -45,7 +45,7 @@ export function compileMlpArrays(engine: EngineName): Compiled {
   );
 }
 
-export const compileMlpPoint = (engine: EngineName): Compiled => compile({ params: L.size, data: 3, engine }, mlpPointLoss);
+export const compileMlpPoint = (engine: EngineName, jit = false): Compiled => compile({ params: L.size, data: 3, engine, jit }, mlpPointLoss);
 
 /** The dataset as meanGrad takes it: rows (x0, x1, y), row-major. */
 export function mlpRows(pts: Float64Array, ys: Float64Array): Float64Array {
@@ -86,6 +86,7 @@ export const mlpBatched: Workload = {
   extraContenders: { "wasm-array": { label: "tapegrad, wasm engine, array form (matmul)" } },
   contenders: {
     wasm: () => timedMeanGrad(compileMlpPoint("wasm"), rows),
+    jit: () => timedMeanGrad(compileMlpPoint("wasm", true), rows),
     "wasm-array": () => timedMeanGrad(compileMlpArrays("wasm"), rows),
     ts: () => timedMeanGrad(compileMlpPoint("js"), rows),
     hand: mlp.contenders.hand!,

@@ -133,7 +133,8 @@ export const mlp: Workload = {
     return { value: mlpGrad(theta, points, targets, H, grad), grad };
   },
   contenders: {
-    wasm: () => timedGrad(compile(mlpTape, { inputs: L.size, engine: "wasm" }), theta),
+    wasm: () => timedGrad(compile(mlpTape, { inputs: L.size, engine: "wasm", jit: false }), theta),
+    jit: () => timedGrad(compile(mlpTape, { inputs: L.size, engine: "wasm", jit: true }), theta),
     ts: () => timedGrad(compile(mlpTape, { inputs: L.size, engine: "js" }), theta),
     hand: () => {
       const grad = new Float64Array(L.size);

@@ -59,7 +59,7 @@ export function mnistPointLoss(p: Var[], d: Var[]): Var {
   return neg(dot(d.slice(D), logSoftmax(logits)));
 }
 
-export const compileMnistPoint = (engine: EngineName): Compiled => compile({ params: L.size, data: L.row, engine }, mnistPointLoss);
+export const compileMnistPoint = (engine: EngineName): Compiled => compile({ params: L.size, data: L.row, engine, jit: false }, mnistPointLoss);
 
 /** Times f.meanGrad(θ, rows) into a reused output array. */
 function timedMeanGrad(f: Compiled): Prepared {

@@ -75,7 +75,7 @@ export function rosenbrockArrays(n: number, engine: "wasm" | "js"): Compiled {
 
 export function rosenbrock(n: number): Workload {
   const x = uniform(1000 + n, n, -1.5, 1.5);
-  const compileFor = (engine: "wasm" | "js") => compile(rosenbrockTape, { inputs: n, engine });
+  const compileFor = (engine: "wasm" | "js", jit = false) => compile(rosenbrockTape, { inputs: n, engine, jit });
   return {
     id: `rosenbrock-${n}`,
     title: `rosenbrock n = ${n.toLocaleString("en-US")}`,
@@ -88,6 +88,7 @@ export function rosenbrock(n: number): Workload {
     extraContenders: { "wasm-array": { label: "tapegrad, wasm engine, array form (slices)" } },
     contenders: {
       wasm: () => timedGrad(compileFor("wasm"), x),
+      jit: () => timedGrad(compileFor("wasm", true), x),
       "wasm-array": () => timedGrad(rosenbrockArrays(n, "wasm"), x),
       ts: () => timedGrad(compileFor("js"), x),
       hand: () => {

@@ -9,8 +9,8 @@ import type { Answer, Prepared, Workload } from "../types.js";
 const X = 0.7;
 const Y = 1.3;
 
-const tapegrad = (engine: "wasm" | "js") => () =>
-  timedGrad(compile((x, y) => x.add(y).mul(sin(x)), { engine }), Float64Array.of(X, Y));
+const tapegrad = (engine: "wasm" | "js", jit = false) => () =>
+  timedGrad(compile((x, y) => x.add(y).mul(sin(x)), { engine, jit }), Float64Array.of(X, Y));
 
 /** TF.js's value + gradient of the seed function, two scalar tensors. */
 async function tfSeed(backend: TfBackend): Promise<Prepared> {
@@ -35,6 +35,7 @@ export const seed: Workload = {
   },
   contenders: {
     wasm: tapegrad("wasm"),
+    jit: tapegrad("wasm", true),
     ts: tapegrad("js"),
     hand: () => {
       const grad = new Float64Array(2);

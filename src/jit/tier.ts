@@ -3,33 +3,43 @@
  *
  * - `false`: never; the interpreter runs every call.
  * - `true`: compile at compile(), or throw a clear error when the tape cannot be compiled.
- * - `"auto"` (the default): interpret the first AUTO_CALLS calls of the covered methods (eval,
- *   grad, vjp, jvp), then compile once, if the tape has at most AUTO_MAX_NODES nodes. A failed
- *   compile (an engine that refuses the module) is never the user's error here: the function keeps
+ * - `"auto"` (the default): interpret until the calls have done about as much work as compiling
+ *   costs, then compile once — for tapes of at most AUTO_MAX_NODES nodes. A failed compile (an
+ *   engine that refuses the module) is never the user's error here: the function keeps
  *   interpreting, and `f.jit` stays false.
  *
- * Why these numbers (bench/jit-policy.ts measures them; docs/jit.md has the figures): compiling
- * costs about as much as AUTO_CALLS interpreted calls on tapes of every size, since both grow with
- * the node count; a function called fewer times never pays for its compile. Above AUTO_MAX_NODES
- * the straight-line code no longer fits the instruction cache and its lead over the interpreter
- * shrinks, while compile time and code memory keep growing.
+ * The measure of work is node evaluations: a call adds its tape's node count, a batch call that
+ * times its points. Compiling costs about AUTO_FIXED + AUTO_PER_NODE·n of them (bench rows
+ * jit-compile-*, 2026-12-03: ≈ 55 µs fixed — module compile and instantiation — plus ≈ 0.5 µs per
+ * node, against the interpreter's ≈ 2.3 ns per node of a gradient), so a tape of n nodes compiles
+ * after about 24,000/n + 220 calls: the seed's 5 nodes after ≈ 5,000 calls, Rosenbrock's 9k after
+ * ≈ 220, a meanGrad over 1,024 points on its first call. Past AUTO_MAX_NODES the code no longer
+ * pays: measured on Rosenbrock, compiled/interpreted 0.19 at 9k nodes, 0.37 at 270k, 5.4 at 900k
+ * (V8's optimising compiler had not finished 65 MB of code a second later; the baseline code runs).
  */
 import type { JitCode } from "./jit-module.js";
 import type { JitOption } from "./option.js";
 
-export const AUTO_CALLS = 64;
+export const AUTO_FIXED = 24_000;
+export const AUTO_PER_NODE = 220;
 export const AUTO_MAX_NODES = 200_000;
+
+/** The calls of a tape of n nodes "auto" interprets before it compiles. */
+export const autoCalls = (n: number): number => Math.ceil((AUTO_FIXED + AUTO_PER_NODE * n) / Math.max(n, 1));
 
 export class JitTier {
   /** The compiled entries once in use, else null. */
   code: JitCode | null = null;
-  private calls = 0;
+  /** Work done so far in node evaluations; compile at `budget`. */
+  private work = 0;
+  private readonly budget: number;
   private readonly auto: boolean;
   /** jit: true: a tape that cannot be compiled is an error, not a fallback. */
   readonly strict: boolean;
 
   constructor(option: JitOption, private readonly nodes: number, private readonly compile: () => JitCode) {
     this.auto = option === "auto" && nodes <= AUTO_MAX_NODES;
+    this.budget = AUTO_FIXED + AUTO_PER_NODE * nodes;
     this.strict = option === true;
     if (option === true) {
       try {
@@ -46,14 +56,14 @@ export class JitTier {
   }
 
   /**
-   * Called by each covered call while code is null: counts it (a batch call by its points), and
-   * compiles once AUTO_CALLS are reached.
+   * Called by each covered call while code is null, `points` its points (1, or a batch call's):
+   * counts its work, and compiles once the budget is spent.
    */
-  tick(weight = 1): JitCode | null {
+  tick(points = 1): JitCode | null {
     if (!this.auto) return null;
-    this.calls += weight;
-    if (this.calls < AUTO_CALLS) return null;
-    this.calls = -Infinity; // one attempt
+    this.work += points * this.nodes;
+    if (this.work < this.budget) return null;
+    this.work = -Infinity; // one attempt
     try {
       this.code = this.compile();
     } catch {

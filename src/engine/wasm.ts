@@ -102,7 +102,7 @@ export class WasmEngine implements Engine {
       throw error;
     }
     try {
-      this.jitTier = new JitTier(jit, n, () => jitCompile(tape, { val: this.val, der: this.der, u: this.u }, this.k));
+      this.jitTier = new JitTier(jit, n, () => jitCompile(tape, { val: this.val, der: this.der, u: this.u }, this.k, jit === true));
     } catch (error) {
       heap.release(this.block);
       this.block = -1;

@@ -60,84 +60,92 @@ const FLAG_TYPE = 1;
 const FLAG = 0;
 const SCRATCH = 3;
 
-/** The module's bytes for a tape and the addresses of its function's memory. */
-export function jitBytes(tape: Tape, at: JitAddresses, memory: WebAssembly.Memory): { bytes: Uint8Array; math: MathImports; plan: JitPlan } {
-  const plan = planTape(tape);
+/** Which entries a module holds: eval, grad and vjp (what most callers use), or jvp (on its first call). */
+export type JitPart = "reverse" | "tangent";
+
+/** A module's bytes for a tape and the addresses of its function's memory. */
+export function jitBytes(
+  tape: Tape, at: JitAddresses, memory: WebAssembly.Memory, part: JitPart = "reverse", planned?: JitPlan,
+): { bytes: Uint8Array; math: MathImports; plan: JitPlan } {
+  const plan = planned ?? planTape(tape);
   const math = MathImports.forOps(plan.codes);
   const imports = math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 2 : 3 }));
   const base = imports.length;
   const functions: FunctionBody[] = [];
   const chunks = plan.chunks;
-  const forward: number[] = [];
-  const reverse: number[] = [];
-  const tangent: number[] = [];
-  for (let c = 0; c < chunks; c++) {
-    forward.push(base + functions.length);
-    functions.push(forwardChunk(plan, c, at.val, math));
-  }
-  const state = new ReverseState(plan);
-  for (let c = chunks - 1; c >= 0; c--) {
-    reverse.push(base + functions.length);
-    functions.push(reverseChunk(state, c, at.val, at.der, math));
-  }
-  for (let c = 0; c < chunks; c++) {
-    tangent.push(base + functions.length);
-    functions.push(tangentChunk(plan, c, at.val, at.der, math));
-  }
-
+  const outputs = [...new Set(tape.outputs)];
+  const entries: { name: string; body: ByteWriter; type: number }[] = [];
   const calls = (w: ByteWriter, list: readonly number[]): void => {
     for (const f of list) w.call(f);
   };
-  const outputs = [...new Set(tape.outputs)];
-  const out0 = tape.outputs[0]!;
-  // Inputs no contribution reaches: their gradient entry is written 0 each call.
-  const zeroInputs: number[] = [];
-  for (let j = 0; j < tape.inputs; j++) if (state.started[j] === 0) zeroInputs.push(j);
-  const seedAndSweep = (w: ByteWriter, seed: (w: ByteWriter) => void): void => {
-    calls(w, forward);
-    for (const j of zeroInputs) store(w, at.der + 8 * j, () => w.f64Const(0));
-    seed(w);
-    calls(w, reverse);
-    flagNaNRange(w, at.der, tape.inputs, FLAG);
-    w.localGet(FLAG);
-  };
 
-  const evalBody = new ByteWriter();
-  calls(evalBody, forward);
+  if (part === "reverse") {
+    const forward: number[] = [];
+    const reverse: number[] = [];
+    for (let c = 0; c < chunks; c++) {
+      forward.push(base + functions.length);
+      functions.push(forwardChunk(plan, c, at.val, math));
+    }
+    const state = new ReverseState(plan);
+    for (let c = chunks - 1; c >= 0; c--) {
+      reverse.push(base + functions.length);
+      functions.push(reverseChunk(state, c, at.val, at.der, math));
+    }
+    const out0 = tape.outputs[0]!;
+    // Inputs no contribution reaches: their gradient entry is written 0 each call.
+    const zeroInputs: number[] = [];
+    for (let j = 0; j < tape.inputs; j++) if (state.started[j] === 0) zeroInputs.push(j);
+    const seedAndSweep = (w: ByteWriter, seed: (w: ByteWriter) => void): void => {
+      calls(w, forward);
+      for (const j of zeroInputs) store(w, at.der + 8 * j, () => w.f64Const(0));
+      seed(w);
+      calls(w, reverse);
+      flagNaNRange(w, at.der, tape.inputs, FLAG);
+      w.localGet(FLAG);
+    };
 
-  const gradBody = new ByteWriter();
-  seedAndSweep(gradBody, (w) => {
-    for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(o === out0 ? 1 : 0));
-  });
+    const evalBody = new ByteWriter();
+    calls(evalBody, forward);
 
-  const vjpBody = new ByteWriter();
-  seedAndSweep(vjpBody, (w) => {
-    for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(0));
-    tape.outputs.forEach((o, j) => {
-      if (plan.flows[o] !== 1) return;
-      store(w, at.der + 8 * o, () => {
-        w.f64LoadAt(at.der + 8 * o);
-        w.f64LoadAt(at.u + 8 * j);
-        w.op(O.f64Add);
+    const gradBody = new ByteWriter();
+    seedAndSweep(gradBody, (w) => {
+      for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(o === out0 ? 1 : 0));
+    });
+
+    const vjpBody = new ByteWriter();
+    seedAndSweep(vjpBody, (w) => {
+      for (const o of outputs) if (plan.flows[o] === 1) store(w, at.der + 8 * o, () => w.f64Const(0));
+      tape.outputs.forEach((o, j) => {
+        if (plan.flows[o] !== 1) return;
+        store(w, at.der + 8 * o, () => {
+          w.f64LoadAt(at.der + 8 * o);
+          w.f64LoadAt(at.u + 8 * j);
+          w.op(O.f64Add);
+        });
       });
     });
-  });
-
-  const jvpBody = new ByteWriter();
-  // Outputs that are data or constants have tangent 0 (the interpreter clears every non-input slot).
-  for (const o of outputs) {
-    if (o >= tape.inputs && (o < plan.start || tape.op[o] === K.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
+    entries.push(
+      { name: "eval", body: evalBody, type: VOID_TYPE },
+      { name: "grad", body: gradBody, type: FLAG_TYPE },
+      { name: "vjp", body: vjpBody, type: FLAG_TYPE },
+    );
+  } else {
+    const tangent: number[] = [];
+    for (let c = 0; c < chunks; c++) {
+      tangent.push(base + functions.length);
+      functions.push(tangentChunk(plan, c, at.val, at.der, math));
+    }
+    const jvpBody = new ByteWriter();
+    // Outputs that are data or constants have tangent 0 (the interpreter clears every non-input slot).
+    for (const o of outputs) {
+      if (o >= tape.inputs && (o < plan.start || tape.op[o] === K.CONST)) store(jvpBody, at.der + 8 * o, () => jvpBody.f64Const(0));
+    }
+    calls(jvpBody, tangent);
+    for (const o of outputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);
+    jvpBody.localGet(FLAG);
+    entries.push({ name: "jvp", body: jvpBody, type: FLAG_TYPE });
   }
-  calls(jvpBody, tangent);
-  for (const o of outputs) flagNaNAt(jvpBody, at.der + 8 * o, SCRATCH, FLAG);
-  jvpBody.localGet(FLAG);
 
-  const entries = [
-    { name: "eval", body: evalBody, type: VOID_TYPE },
-    { name: "grad", body: gradBody, type: FLAG_TYPE },
-    { name: "vjp", body: vjpBody, type: FLAG_TYPE },
-    { name: "jvp", body: jvpBody, type: FLAG_TYPE },
-  ];
   const exports = entries.map((e) => {
     const index = base + functions.length;
     functions.push({ type: e.type, locals: ENTRY_LOCALS, code: e.body });
@@ -159,14 +167,41 @@ function store(w: ByteWriter, address: number, push: () => void): void {
   w.f64StoreEnd(address);
 }
 
-/** Compiles and instantiates the tape's module (synchronously: V8's baseline compiler, then tier-up). */
-export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels): JitCode {
-  const { bytes, math } = jitBytes(tape, at, kernels.memory);
+function instantiate(bytes: Uint8Array, math: MathImports, kernels: Kernels): Record<string, unknown> {
   const fns: Record<string, unknown> = { memory: kernels.memory };
   const exported = kernels as unknown as Record<string, unknown>;
   for (const name of math.names) fns[name] = exported[name];
   const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
-  const instance = new WebAssembly.Instance(module, { m: fns as WebAssembly.ModuleImports });
-  const e = instance.exports as unknown as Omit<JitCode, "codeBytes">;
-  return { eval: e.eval, grad: e.grad, vjp: e.vjp, jvp: e.jvp, codeBytes: bytes.length };
+  return new WebAssembly.Instance(module, { m: fns as WebAssembly.ModuleImports }).exports;
+}
+
+/**
+ * Compiles and instantiates the tape's eval/grad/vjp module (synchronously: V8 compiles each
+ * function at its first call, with its baseline compiler, and optimises hot ones in the background);
+ * the jvp module on the first jvp — most functions never take one, and it is 40% of the codegen.
+ */
+export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels, strict: boolean): JitCode {
+  const { bytes, math, plan } = jitBytes(tape, at, kernels.memory, "reverse");
+  const e = instantiate(bytes, math, kernels) as unknown as Pick<JitCode, "eval" | "grad" | "vjp">;
+  let jvp: (() => number) | null = null;
+  const code: JitCode = {
+    eval: e.eval,
+    grad: e.grad,
+    vjp: e.vjp,
+    jvp: () => {
+      if (jvp === null) {
+        try {
+          const t = jitBytes(tape, at, kernels.memory, "tangent", plan);
+          jvp = (instantiate(t.bytes, t.math, kernels) as unknown as Pick<JitCode, "jvp">).jvp;
+          (code as { codeBytes: number }).codeBytes += t.bytes.length;
+        } catch (error) {
+          if (strict) throw error;
+          jvp = () => 1; // "auto": the flag sends every jvp to the interpreter
+        }
+      }
+      return jvp();
+    },
+    codeBytes: bytes.length,
+  };
+  return code;
 }

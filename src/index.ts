@@ -12,6 +12,7 @@ export {
 export type { SparsityPattern } from "./sparse/pattern.js";
 export { chooseMode, REVERSE_COST, type JacobianMode } from "./mode.js";
 export type { EngineName } from "./engine/engine.js";
+export type { JitOption } from "./jit/option.js";
 export { Var, type Operand } from "./var.js";
 // The math functions: one per op of the table (generated) and the hand-written ones (math.ts).
 export * from "./math.js";

@@ -30,7 +30,7 @@ import type { Engine } from "./engine.js";
 import { gatherInputLanes, gatherOutputLanes, laneCount, seedCotangents, seedTangents } from "./lanes.js";
 import { WasmBatch } from "./wasm-batch.js";
 import { jitCompile } from "../jit/jit-module.js";
-import { compileBatch } from "../jit/batch-module.js";
+import { BATCH_MAX_NODES, compileBatch } from "../jit/batch-module.js";
 import { JitTier } from "../jit/tier.js";
 import type { JitOption } from "../jit/option.js";
 
@@ -282,7 +282,8 @@ export class WasmEngine implements Engine {
       this.batchState = new WasmBatch(this.k, this.heap, this.tape, { op: this.op, a: this.a, b: this.b, outs: this.outs });
     }
     const state = this.batchState;
-    if (state.sweeps === null && !this.batchCompileFailed && (this.jitTier.code ?? this.jitTier.tick(count)) !== null) {
+    const compiled = this.n <= BATCH_MAX_NODES && (this.jitTier.code ?? this.jitTier.tick(count)) !== null;
+    if (state.sweeps === null && !this.batchCompileFailed && compiled) {
       try {
         state.sweeps = compileBatch(this.tape, state.addresses, this.k, this.heap);
       } catch (error) {

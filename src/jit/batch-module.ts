@@ -40,6 +40,13 @@ export interface BatchSweeps {
 }
 
 // Types: the forward sweep (i32) → (); the gradient sweep (i32) → i32 (its NaN flag); the math imports.
+/**
+ * Tapes up to this size get compiled batch sweeps. Each sweep is one function (a loop over lane
+ * pairs around the whole tape, ≈ 60–110 bytes per node), and V8 refuses functions over 7,654,321
+ * bytes; larger tapes replay their batches with the kernels, compiled single-point entries or not.
+ */
+export const BATCH_MAX_NODES = 50_000;
+
 const TYPES = [[[I32], []], [[I32], [I32]], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
 
 /** Table slots given back by disposed functions, reused before the table grows. */

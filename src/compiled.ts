@@ -20,6 +20,7 @@ import { makeJsExecutor } from "./array/js-exec.js";
 import { makeWasmExecutor } from "./array/wasm-exec.js";
 import { Layout, tapeLayouts } from "./array/layout.js";
 import type { JitOption } from "./jit/option.js";
+import { workersCompile } from "./jit/tier.js";
 
 /** @internal How compile() asked for a function to be replayed. */
 export interface EngineSettings {
@@ -185,10 +186,12 @@ export class Compiled {
   private publicTape: Tape | null;
   private replay: Engine | null;
   private pool: WorkerPool | null = null;
+  private readonly jitOption: JitOption;
 
   /** @internal Use compile(). */
   constructor(source: Tape | ArrayFunction, settings: EngineSettings) {
     const engine = (this.engine = settings.engine);
+    this.jitOption = settings.jit;
     if ("program" in source) {
       const { program } = source;
       ownPrograms.set(this, source);
@@ -574,7 +577,9 @@ export class Compiled {
     }
     if (this.pool === null) {
       // An array function's threads replay its scalar expansion (the batch kernels' lanes).
-      this.pool = new WorkerPool(replayedTape(this)!);
+      const tape = replayedTape(this)!;
+      // Compiled batch sweeps in the threads too (src/jit/), for scalar tapes: as the calling thread's.
+      this.pool = new WorkerPool(tape, !ownPrograms.has(this) && workersCompile(tape.op.length, this.jitOption));
       threadsOf.set(this.replay!, this.pool);
     }
     return this.pool;

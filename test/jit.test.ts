@@ -171,6 +171,26 @@ describe("compiled batch sweeps equal the interpreter's", () => {
   });
 });
 
+describe("batch workers", () => {
+  it("run compiled batch sweeps, with the calling thread's results to the bit", async () => {
+    const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) =>
+      sin(p[0]!.mul(d[0]!).add(p[1]!)).mul(p[2]!).sub(d[1]!).square();
+    const jit = compile({ params: 3, data: 2, jit: true }, fn);
+    const interp = compile({ params: 3, data: 2, jit: false }, fn);
+    const random = rng(9);
+    const theta = randomVector(random, 3);
+    const rows = randomVector(random, 2 * 3001, -2, 2);
+    const [a, b, c] = [await jit.meanGrad(theta, rows, { workers: 2 }), await interp.meanGrad(theta, rows, { workers: 2 }), interp.meanGrad(theta, rows)];
+    same([a.value], [b.value], "meanGrad value");
+    same(a.grad, b.grad, "meanGrad with workers, compiled vs interpreted");
+    expectClose(a.grad, c.grad, 1e-13, 1e-15); // the split over threads sums in another order
+    const pools = [jit, interp].map((f) => (f as unknown as { pool: { compiledJobs: number } }).pool.compiledJobs);
+    expect(pools).toEqual([2, 0]);
+    jit.dispose();
+    interp.dispose();
+  });
+});
+
 describe("the zero rule in compiled code", () => {
   it("holds where the plain product is 0·∞: the call is flagged and redone by the interpreter", () => {
     // d/dy of 0·sqrt(y) at y = 0: the path has the factor 0 (∂mul/∂sqrt = 0) and sqrt'(0) = ∞.

@@ -22,6 +22,24 @@ import type { Tape } from "../tape.js";
 import { blockLanes } from "../engine/wasm-batch.js";
 import { memoryType, wasmModule } from "../wasm/module.js";
 import { WORKER_SOURCE } from "./worker-source.js";
+import { workerLayout } from "./worker-layout.js";
+import { batchModule } from "../jit/batch-module.js";
+import { kernels } from "../wasm/module.js";
+
+/**
+ * The workers' compiled batch sweeps: one module for the addresses every worker uses (their
+ * layout is the same function of the same sizes, worker-layout.ts), sent with the init message;
+ * null where it cannot be made (the workers then interpret).
+ */
+function workerSweeps(tape: Tape): { module: WebAssembly.Module; imports: string[] } | null {
+  try {
+    const stride = blockLanes(tape.op.length);
+    const at = workerLayout(kernels().heapBase(), tape.op.length, stride, tape.inputs);
+    return batchModule(tape, { val: at.val, adj: at.adj, stride, valScratch: at.scratch, adjScratch: at.scratch + 16 * tape.op.length }, kernels().memory);
+  } catch {
+    return null;
+  }
+}
 
 interface Endpoint {
   /** No transfer list: a transfer would detach a buffer of the user's thread (src/wasm/memory.ts). */
@@ -37,6 +55,8 @@ interface Endpoint {
 interface SliceResult {
   total: number;
   grad: Float64Array;
+  /** True when the worker ran compiled batch sweeps (src/jit/). */
+  compiled?: boolean;
 }
 
 interface Pending {
@@ -191,8 +211,11 @@ export class WorkerPool {
   private readonly threads: Promise<BatchWorker>[] = [];
   private initMessage: object | null = null;
   private disposed = false;
+  /** Jobs answered by threads running compiled batch sweeps (for tests and the docs' claim). */
+  compiledJobs = 0;
 
-  constructor(private readonly tape: Tape) {}
+  /** `jit`: compile the workers' batch sweeps (src/jit/batch-module.ts) for their memory layout. */
+  constructor(private readonly tape: Tape, private readonly jit: boolean = false) {}
 
   /** Threads started so far: the largest worker count asked. */
   get size(): number {
@@ -221,6 +244,7 @@ export class WorkerPool {
       }));
     }
     return Promise.all(jobs).then((results) => {
+      for (const result of results) if (result.compiled === true) this.compiledJobs++;
       const grad = new Float64Array(this.tape.inputs);
       let value = 0;
       for (const result of results) {
@@ -267,6 +291,7 @@ export class WorkerPool {
         out0: tape.outputs[0],
         stride: blockLanes(tape.op.length),
         constCode: OP.CONST,
+        jit: this.jit ? workerSweeps(tape) : null,
       };
     }
     return this.initMessage;

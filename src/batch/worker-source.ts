@@ -8,6 +8,7 @@
  * scaled loss sum and gradient sum from the batchSumGrad kernel: its share of the mean.
  */
 import { MATH_IMPORTS } from "../wasm/imports.js";
+import { workerLayout } from "./worker-layout.js";
 
 export const WORKER_SOURCE = String.raw`
 "use strict";
@@ -44,16 +45,9 @@ function init(m) {
   k = new WebAssembly.Instance(m.module, { math, env }).exports;
   const n = m.op.length;
   const S = m.stride;
-  let p = align(k.heapBase());
-  L = { n, S, inputs: m.inputs, d: m.data, out0: m.out0, start: m.inputs + m.data };
-  L.op = p; p = align(p + n);
-  L.a = p; p = align(p + 4 * n);
-  L.b = p; p = align(p + 4 * n);
-  L.val = p; p += 8 * n * S;
-  L.adj = p; p += 8 * n * S;
-  L.theta = p; p = align(p + 8 * m.inputs);
-  L.gsum = p; p = align(p + 8 * m.inputs);
-  L.rows = p;
+  L = { n, S, inputs: m.inputs, d: m.data, out0: m.out0, start: m.inputs + m.data, rev: 0 };
+  Object.assign(L, workerLayout(k.heapBase(), n, S, m.inputs));
+  const p = L.rows;
   ensure(p);
   const buffer = k.memory.buffer;
   new Uint8Array(buffer).set(m.op, L.op);
@@ -63,7 +57,25 @@ function init(m) {
   for (let i = 0; i < n; i++) {
     if (m.op[i] === m.constCode) f64.fill(m.constants[m.a[i]], (L.val / 8) + i * S, (L.val / 8) + (i + 1) * S);
   }
+  // The compiled batch sweeps (src/jit/batch-module.ts), made by the main thread for these very
+  // addresses: installed in this instance's table, their index passed to the kernel. A module
+  // that does not link here leaves the kernels to do the work.
+  if (m.jit && m.memory) {
+    try {
+      const fns = { memory: env.memory };
+      for (const name of m.jit.imports) fns[name] = k[name];
+      const x = new WebAssembly.Instance(m.jit.module, { m: fns }).exports;
+      const slot = k.table.grow(2);
+      k.table.set(slot, x.forward);
+      k.table.set(slot + 1, x.reverse);
+      L.rev = slot + 1;
+    } catch (e) {
+      L.rev = 0;
+    }
+  }
 }
+
+${workerLayout.toString()}
 
 function sumGrad(m) {
   ensure(L.rows + 8 * m.rows.length);
@@ -71,9 +83,9 @@ function sumGrad(m) {
   f64.set(m.theta, L.theta / 8);
   f64.set(m.rows, L.rows / 8);
   const total = k.batchSumGrad(L.n, L.start, L.inputs, L.d, L.op, L.a, L.b, L.val, L.adj, L.S,
-    L.theta, L.rows, m.count, L.out0, L.gsum, m.scale === undefined ? 1 : m.scale, 0);
+    L.theta, L.rows, m.count, L.out0, L.gsum, m.scale === undefined ? 1 : m.scale, L.rev);
   const grad = new Float64Array(k.memory.buffer, L.gsum, L.inputs).slice();
-  return { total, grad };
+  return { total, grad, compiled: L.rev !== 0 };
 }
 
 // An init failure has no job to answer: keep it, and answer every job with it.

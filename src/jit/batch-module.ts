@@ -22,7 +22,7 @@ export interface BatchAddresses {
 }
 
 /** The compiled code's own scratch area: a pair's values and adjoints, 16 bytes per node each. */
-interface Scratch {
+export interface Scratch {
   readonly valScratch: number;
   readonly adjScratch: number;
 }
@@ -70,6 +70,12 @@ function usesTwoLane(e: JitExpr | null, names: Set<string>): void {
 
 export function batchBytes(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): Uint8Array {
   return build(tape, at, memory).bytes;
+}
+
+/** The compiled module and the kernels' exports it imports (by name, module "m", beside "memory"): for a worker's memory. */
+export function batchModule(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): { module: WebAssembly.Module; imports: string[] } {
+  const { bytes, names } = build(tape, at, memory);
+  return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), imports: names };
 }
 
 function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): { bytes: Uint8Array; names: string[] } {

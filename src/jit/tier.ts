@@ -19,10 +19,20 @@
  */
 import type { JitCode } from "./jit-module.js";
 import type { JitOption } from "./option.js";
+import { BATCH_MAX_NODES } from "./batch-module.js";
 
 export const AUTO_FIXED = 24_000;
 export const AUTO_PER_NODE = 220;
 export const AUTO_MAX_NODES = 200_000;
+
+/**
+ * Whether the batch workers of a function of n nodes run compiled sweeps: with jit: true, and with
+ * "auto" up to its size limit (a worker's job is a slice of a dataset, work enough to pay at once);
+ * never past BATCH_MAX_NODES (one function per sweep, see batch-module.ts).
+ */
+export function workersCompile(n: number, option: JitOption): boolean {
+  return n <= BATCH_MAX_NODES && (option === true || (option === "auto" && n <= AUTO_MAX_NODES));
+}
 
 /** The calls of a tape of n nodes "auto" interprets before it compiles. */
 export const autoCalls = (n: number): number => Math.ceil((AUTO_FIXED + AUTO_PER_NODE * n) / Math.max(n, 1));

@@ -189,8 +189,14 @@ export class WasmEngine implements Engine {
     for (let j = 0; j < this.m; j++) tangents[j] = f64[der + i32[outs + j]];
   }
 
+  /**
+   * The interpreter's forward sweep, always: the block sweeps after it read every node's value
+   * from memory, and compiled code stores only the values its own sweeps read (src/jit/plan.ts).
+   */
   setPoint(x: ArrayLike<number>, data: ArrayLike<number>, values: Float64Array): void {
-    this.eval(x, data, values);
+    const f64 = this.load(x, data);
+    this.k.forward(this.n, this.start, this.op, this.a, this.b, this.val);
+    this.gatherValues(f64, values);
   }
 
   // With k = 1 the lane layout is the single-lane one, so the tuned single-lane kernels serve.

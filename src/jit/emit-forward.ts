@@ -1,6 +1,8 @@
 /**
  * The forward sweep of one chunk as a wasm function: every needed node's value, in tape order,
- * stored to the value region at its constant address (and kept in a local for near readers: plan.ts).
+ * kept in a local for near readers and stored to the value region at its constant address where
+ * the plan says something reads it from there (plan.ts `stored`: the reverse sweep, far readers,
+ * the caller for outputs).
  * The same expressions, in the same order, as assembly/generated/forward.ts.
  */
 import { OP } from "../ops.js";
@@ -67,14 +69,16 @@ export function forwardChunk(plan: JitPlan, chunk: number, val: number, math: Ma
   const end = Math.min(plan.n, first + CHUNK);
   for (let i = first; i < end; i++) {
     if (!computes(plan, i)) continue;
-    w.storeBegin();
+    const store = plan.stored[i] === 1;
+    if (store) w.storeBegin();
     emitValue(w, plan, i, values, math);
     if (plan.valueLocal[i] === 1) {
       const local = pool.take();
-      w.localTee(local);
+      if (store) w.localTee(local);
+      else w.localSet(local);
       values.local[i] = local;
-    }
-    w.f64StoreEnd(val + 8 * i);
+    } else if (!store) w.op(O.drop); // read by nothing (the plan keeps such nodes only as outputs: not here)
+    if (store) w.f64StoreEnd(val + 8 * i);
     releaseReads(plan, i, reads, values, pool);
   }
   return { type: 0, locals: pool.count > 0 ? [[pool.count, F64]] : [], code: w };

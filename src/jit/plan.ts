@@ -19,6 +19,7 @@
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import { JIT_RULES } from "../generated/jit-rules.js";
+import type { JitExpr } from "./expr.js";
 
 // Local copies: an imported binding read in a hot loop is a getter call under tsx and vitest.
 const K = { ...OP };
@@ -55,6 +56,12 @@ export interface JitPlan {
   readonly tangentLocal: Uint8Array;
   /** 1 where the node's adjoint is kept in a local. */
   readonly adjointLocal: Uint8Array;
+  /**
+   * 1 where the forward sweep must store the value to memory: the reverse sweep reads it (an
+   * operand a non-unit partial reads, a node whose partial reads its own value, a select's
+   * condition), a forward reader lies outside the window, or it is an output.
+   */
+  readonly stored: Uint8Array;
   /** For a node in valueLocal: its last forward reader. */
   readonly lastRead: Int32Array;
   /** For an input in adjointLocal: the last node (lowest index) that contributes to its adjoint. */
@@ -80,6 +87,30 @@ for (let code = 0; code < RULES.length; code++) {
   if (rule.arity === 2 && rule.db !== null) TO_B[code] = 1;
 }
 READS[K.SELECT] = 3;
+
+/** Which values a partial reads: 1 operand a, 2 operand b, 4 the node's own value (a ±1 partial: none). */
+function readMask(e: JitExpr | null): number {
+  if (e === null || (e.kind === "num" && (e.value === 1 || e.value === -1))) return 0;
+  const walk = (x: JitExpr): number => {
+    switch (x.kind) {
+      case "operand": return x.name === "a" ? 1 : x.name === "b" ? 2 : 4;
+      case "unary": return walk(x.arg);
+      case "binary": return walk(x.left) | walk(x.right);
+      case "cond": return walk(x.test) | walk(x.then) | walk(x.else);
+      case "call": return x.args.reduce((m, arg) => m | walk(arg), 0);
+      default: return 0;
+    }
+  };
+  return walk(e);
+}
+const DA_READS = new Uint8Array(256);
+const DB_READS = new Uint8Array(256);
+for (let code = 0; code < RULES.length; code++) {
+  const rule = RULES[code];
+  if (rule === null || rule === undefined) continue;
+  DA_READS[code] = readMask(rule.da);
+  DB_READS[code] = readMask(rule.db);
+}
 TO_A[K.SELECT] = 1; // the branches, for select (see adjointTargets)
 TO_B[K.SELECT] = 1;
 
@@ -172,13 +203,32 @@ export function planTape(tape: Tape): JitPlan {
   const plan: JitPlan = {
     tape, n, start, chunks: Math.max(1, Math.ceil((n - start) / CHUNK)), needed, flows, output,
     valueLocal: new Uint8Array(n), tangentLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
+    stored: new Uint8Array(n),
   };
   for (let j = start; j < n; j++) {
     if (needed[j] === 0 || op[j] === CONST || op[j] === K.BRANCHES) continue;
     const last = lastRead[j]!;
-    if (last < 0 || ((last - start) / CHUNK | 0) !== ((j - start) / CHUNK | 0)) continue;
+    if (output[j] === 1) plan.stored[j] = 1;
+    if (last < 0 || ((last - start) / CHUNK | 0) !== ((j - start) / CHUNK | 0)) {
+      if (last >= 0) plan.stored[j] = 1;
+      continue;
+    }
     if (last - j <= WINDOW) plan.valueLocal[j] = 1;
+    else plan.stored[j] = 1;
     if (last - j <= TANGENT_WINDOW) plan.tangentLocal[j] = 1;
+  }
+  // What the reverse sweep reads: partials that read operand a, b or the node's value v.
+  for (let i = start; i < n; i++) {
+    if (flows[i] === 0) continue;
+    const code = op[i]!;
+    if (code === SELECT) {
+      plan.stored[a[i]!] = 1;
+      continue;
+    }
+    const mask = (TO_A[code] === 1 && flows[a[i]!] === 1 ? DA_READS[code]! : 0) | (TO_B[code] === 1 && flows[b[i]!] === 1 ? DB_READS[code]! : 0);
+    if ((mask & 1) !== 0) plan.stored[a[i]!] = 1;
+    if ((mask & 2) !== 0) plan.stored[b[i]!] = 1;
+    if ((mask & 4) !== 0) plan.stored[i] = 1;
   }
   for (let j = 0; j < n; j++) {
     if (flows[j] === 0 || output[j] === 1) continue;

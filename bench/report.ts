@@ -117,6 +117,20 @@ function targets(results: Results): string[][] {
   add("seed: wasm, value + gradient per call", "≤ 100 ns", find(results, "seed", "wasm")?.medianNs, (x) => x <= 100, time);
   add("record: wasm engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "wasm")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));
   add("record: TS engine, ns per node (trace + compile)", "≤ 50", find(results, "record", "ts")?.nsPerNode, (x) => x <= 50, (x) => x.toFixed(1));
+  // The JIT issue's (13) targets: compiled against interpreted on the same tape.
+  add("seed: JIT, f.grad(x, out) per call", "≤ 25 ns", find(results, "seed", "jit")?.medianNs, (x) => x <= 25, time);
+  add("seed: JIT time / interpreter time", "≤ 0.35×", find(results, "seed", "jit")?.ratioToWasm, (x) => x <= 0.35, ratio);
+  add("rosenbrock-1000: JIT time / interpreter time", "≤ 0.25×", find(results, "rosenbrock-1000", "jit")?.ratioToWasm, (x) => x <= 0.25, ratio);
+  add("rosenbrock-1000: JIT time / hand-written JS time", "≤ 3×", over("rosenbrock-1000", "jit", "hand"), (x) => x <= 3, ratio);
+  add("mlp-batched: JIT meanGrad time / interpreter time", "≤ 0.45×", find(results, "mlp-batched", "jit")?.ratioToWasm, (x) => x <= 0.45, ratio);
+  add("mlp-batched: JIT meanGrad time / hand-written C time (faster than C)", "< 1×", over("mlp-batched", "jit", "c"), (x) => x < 1, ratio);
+  for (const id of ["seed", "rosenbrock-1000", "mlp", "mlp-batched"]) {
+    const w = results.workloads.find((x) => x.id === `jit-compile-${id}`);
+    const jit = find(results, `jit-compile-${id}`, "jit")?.medianNs;
+    const interp = find(results, `jit-compile-${id}`, "wasm")?.medianNs;
+    if (w === undefined || jit === undefined || interp === undefined) continue;
+    add(`jit-compile-${id}: the JIT's compile (codegen + instantiate + first call), µs per node`, "≤ 1", (jit - interp) / 1000 / w.tapeNodes, (x) => x <= 1, (x) => x.toFixed(2));
+  }
   // The JIT issue's (13) item 5: tapegrad must not slow the host's typed-array code.
   add("detach-tax: host loop after a 1M-node compile / in a fresh process", "≤ 1.1×", find(results, "detach-tax", "after-compile")?.ratioToWasm, (x) => x <= 1.1, ratio);
   return lines;
@@ -252,7 +266,7 @@ export function renderMarkdown(results: Results): string {
   }
   const lines = targets(results);
   if (lines.length > 0) {
-    out.push("## Against the targets of the benchmark, Jacobian and batching issues (3, 4, 5)", "", "| expectation | target | measured | |", "|---|---|---|---|");
+    out.push("## Against the targets of the issues (benchmark, Jacobian, batching, arrays, JIT: 3, 4, 5, 12, 13)", "", "| expectation | target | measured | |", "|---|---|---|---|");
     for (const l of lines) out.push(`| ${l.join(" | ")} |`);
     out.push("");
   }

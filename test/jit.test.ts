@@ -7,7 +7,8 @@
  * auto size limit; the option's errors; dispose.
  */
 import { describe, expect, it } from "vitest";
-import { compile, constant, mul, select, sqrt, gt, log, sin, type Compiled } from "../src/index.js";
+import { compile, constant, memoryStats, mul, select, sqrt, gt, log, sin, type Compiled } from "../src/index.js";
+import { kernels } from "../src/wasm/module.js";
 import { autoCalls, AUTO_MAX_NODES } from "../src/jit/tier.js";
 import { CHUNK } from "../src/jit/plan.js";
 import { builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
@@ -309,6 +310,28 @@ describe('jit: "auto"', () => {
     f.dispose();
     expect(f.jit).toBe(false);
     expect(() => f.grad([1, 2])).toThrow(/disposed/);
+  });
+});
+
+describe("dispose", () => {
+  it("frees the compiled code's memory (the batch sweeps' scratch area) and table slots", () => {
+    const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => sin(p[0]!.mul(d[0]!)).add(p[1]!.square());
+    const rows = Float64Array.from({ length: 300 }, (_, i) => i / 7);
+    const warm = compile({ params: 2, data: 1, jit: true }, fn);
+    warm.meanGrad([1, 2], rows);
+    warm.dispose();
+    const before = memoryStats().bytesInUse;
+    const table = (kernels() as unknown as { table: WebAssembly.Table }).table;
+    const slots = table.length;
+    for (let k = 0; k < 20; k++) {
+      const f = compile({ params: 2, data: 1, jit: true }, fn);
+      f.meanGrad([1, 2], rows);
+      f.jvp([1, 2], [1, 0], [0.5]);
+      expect(memoryStats().bytesInUse).toBeGreaterThan(before);
+      f.dispose();
+      expect(memoryStats().bytesInUse).toBe(before);
+    }
+    expect(table.length).toBe(slots); // freed slots are reused, the table does not grow
   });
 });
 

@@ -75,7 +75,8 @@ function init(m) {
   }
 }
 
-${workerLayout.toString()}
+// worker-layout.ts's function, pasted as an expression: a bundler may have renamed it.
+const workerLayout = (${workerLayout.toString()});
 
 function sumGrad(m) {
   ensure(L.rows + 8 * m.rows.length);

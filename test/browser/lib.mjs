@@ -128,7 +128,12 @@ async function main() {
     const one = f.meanGrad(theta, data);
     const single = { value: one.value, grad: Array.from(one.grad) };
     const two = await f.meanGrad(theta, data, { workers: 2 });
-    return { single, workers: { value: two.value, grad: Array.from(two.grad) }, workersStarted };
+    // The JIT tier: the tape compiled to WebAssembly in this page (src/jit/).
+    const g = compile({ params: 2, data: 2, jit: true }, ([a, b], [x, y]) => square(a.mul(sin(x)).add(b).sub(y)));
+    const three = g.meanGrad(theta, data);
+    const jit = { value: three.value, grad: Array.from(three.grad), compiled: g.jit };
+    g.dispose();
+    return { single, workers: { value: two.value, grad: Array.from(two.grad) }, jit, workersStarted };
   } finally {
     f.dispose();
   }
@@ -174,6 +179,9 @@ export function checkConsumer(check, label, result) {
     result.workers.grad.every((g, i) => close(g, result.single.grad[i], 1e-13));
   check(`${label}: { workers: 2 } = one thread`, same, `${show(result.workers)} vs ${show(result.single)}`);
   check(`${label}: two Web Workers were started`, result.workersStarted === 2, `${result.workersStarted} started`);
+  const jitSame = result.jit !== undefined && result.jit.compiled === true && result.jit.value === result.single.value &&
+    result.jit.grad.every((g, i) => g === result.single.grad[i]);
+  check(`${label}: jit: true compiles in the page, and its meanGrad equals the interpreter's to the bit`, jitSame, `${show(result.jit)} vs ${show(result.single)}`);
 }
 
 /** A check list that prints ✓/✗ lines; `summary()` gives the counts. */

@@ -65,18 +65,21 @@ class ReverseChunk {
     const local = this.adjLocal[j]!;
     if (state.started[j] === 0) {
       state.started[j] = 1;
+      // 0 + c, except for c = g: an adjoint is never −0, so 0 + g = g — and leaving that add out
+      // takes it off the critical path of a sum chain's adjoints (Rosenbrock: 1,000 serial adds).
+      const add = kind !== PLUS_G;
       if (state.plan.adjointLocal[j] === 1) {
         const l = this.pool.take();
         this.adjLocal[j] = l;
-        w.localGet(Z);
+        if (add) w.localGet(Z);
         this.push(kind, partial);
-        w.op(O.f64Add);
+        if (add) w.op(O.f64Add);
         w.localSet(l);
       } else {
         w.storeBegin();
-        w.localGet(Z);
+        if (add) w.localGet(Z);
         this.push(kind, partial);
-        w.op(O.f64Add);
+        if (add) w.op(O.f64Add);
         w.f64StoreEnd(der + 8 * j);
       }
     } else if (local >= 0) {

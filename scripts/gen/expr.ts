@@ -11,6 +11,7 @@
  * generation time, naming the op.
  */
 import ts from "typescript";
+import { simdable as jitSimdable } from "../../src/jit/two-lane.js";
 
 export type Operand = "a" | "b" | "v";
 
@@ -204,16 +205,17 @@ const SIMD_BINARY: Record<string, string> = {
   "&&": "v128.and", "||": "v128.or",
 };
 
-/** True when every part of the expression has a two-lane form. */
+/**
+ * True when every part of the expression has a two-lane form: the JIT's own test (src/jit/two-lane.ts),
+ * so that kernels and compiled batch sweeps take the same ops lane-wise and agree to the bit. The
+ * two tables (SIMD_CALLS, SIMD_BINARY here; the opcode tables there) must name the same functions:
+ * the check below fails the build where they do not.
+ */
 export function simdable(e: Expr): boolean {
-  switch (e.kind) {
-    case "num": case "operand": return true;
-    case "const": return e.name === "NaN" || e.name === "Infinity" || e.name.startsWith("Math.");
-    case "unary": return simdable(e.arg);
-    case "binary": return SIMD_BINARY[e.op] !== undefined && simdable(e.left) && simdable(e.right);
-    case "cond": return simdable(e.test) && simdable(e.then) && simdable(e.else);
-    case "call": return SIMD_CALLS[e.fn] !== undefined && e.args.every(simdable);
-  }
+  return jitSimdable(e);
+}
+for (const fn of Object.keys(SIMD_CALLS)) {
+  if (!jitSimdable({ kind: "call", fn, args: [{ kind: "operand", name: "a" }] })) throw new Error(`scripts/gen/expr.ts: ${fn} has a two-lane form here but not in src/jit/two-lane.ts`);
 }
 
 /**

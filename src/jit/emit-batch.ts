@@ -23,7 +23,7 @@ import type { JitExpr, JitOperand } from "./expr.js";
 import type { MathImports } from "./emit-expr.js";
 import { emitPerLane, emitSimd, LaneOperands, simdable, type SimdFunctionIndex, type SimdOperands } from "./emit-simd.js";
 import { LocalPool } from "./locals.js";
-import { adjointTargets, forwardReads, type JitPlan } from "./plan.js";
+import { adjointTargets, forwardReads, readMask, type JitPlan } from "./plan.js";
 import { ByteWriter, F64, I32, Op, Simd, V128, VOID, type FunctionBody } from "./wasm-writer.js";
 import { unitPartial } from "./zero-rule.js";
 
@@ -120,15 +120,7 @@ function pairLoop(w: ByteWriter, body: ByteWriter): void {
   w.op(O.loop);
   w.byte(VOID);
   w.append(body);
-  w.localGet(OFF);
-  w.i32Const(16);
-  w.op(O.i32Add);
-  w.localTee(OFF);
-  w.localGet(END);
-  w.op(O.i32LtS);
-  w.op(O.brIf);
-  w.byte(0);
-  w.op(O.end);
+  w.loopBack(OFF, 16, END, false);
 }
 
 function computes(plan: JitPlan, i: number): boolean {
@@ -436,15 +428,9 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   return { type: 1, locals: [[2, I32], [pool.count, V128]], code: out };
 }
 
+/** True when the expression reads the operand (plan.ts readMask's bits). */
 function readsOperand(e: JitExpr, name: JitOperand): boolean {
-  switch (e.kind) {
-    case "operand": return e.name === name;
-    case "unary": return readsOperand(e.arg, name);
-    case "binary": return readsOperand(e.left, name) || readsOperand(e.right, name);
-    case "cond": return readsOperand(e.test, name) || readsOperand(e.then, name) || readsOperand(e.else, name);
-    case "call": return e.args.some((arg) => readsOperand(arg, name));
-    default: return false;
-  }
+  return (readMask(e, true) & (name === "a" ? 1 : name === "b" ? 2 : 4)) !== 0;
 }
 
 /** The module's zmul(p, t), (f64, f64) → f64 (src/ops.ts zmul): for the per-lane partials. */

@@ -88,9 +88,12 @@ for (let code = 0; code < RULES.length; code++) {
 }
 READS[K.SELECT] = 3;
 
-/** Which values a partial reads: 1 operand a, 2 operand b, 4 the node's own value (a ±1 partial: none). */
-function readMask(e: JitExpr | null): number {
-  if (e === null || (e.kind === "num" && (e.value === 1 || e.value === -1))) return 0;
+/**
+ * Which values an expression reads: 1 operand a, 2 operand b, 4 the node's own value. A partial of
+ * ±1 reads none as the sweeps use it (they pass the derivative on), unless `literally`.
+ */
+export function readMask(e: JitExpr | null, literally = false): number {
+  if (e === null || (!literally && e.kind === "num" && (e.value === 1 || e.value === -1))) return 0;
   const walk = (x: JitExpr): number => {
     switch (x.kind) {
       case "operand": return x.name === "a" ? 1 : x.name === "b" ? 2 : 4;

@@ -159,6 +159,23 @@ export class ByteWriter {
     this.byte(Op.call);
     this.u32(index);
   }
+  /**
+   * The end of a counted loop begun with `loop`: counter += step, and branch back while
+   * counter < limit (the local `limit`, or the constant `limit` when `constant`); then `end`.
+   */
+  loopBack(counter: number, step: number, limit: number, constant: boolean): void {
+    this.localGet(counter);
+    this.i32Const(step);
+    this.byte(Op.i32Add);
+    this.localTee(counter);
+    if (constant) this.i32Const(limit);
+    else this.localGet(limit);
+    this.byte(Op.i32LtS);
+    this.byte(Op.brIf);
+    this.byte(0);
+    this.byte(Op.end);
+  }
+
   /** v128.load / v128.store / v128.load64_splat with a constant offset (the address is on the stack). */
   v128Mem(code: number, offset: number): void {
     this.simd(code);

@@ -76,15 +76,7 @@ export function flagNaNRange(w: ByteWriter, address: number, count: number, flag
     w.localGet(flag);
     w.op(O.i32Or);
     w.localSet(flag);
-    w.localGet(index);
-    w.i32Const(1);
-    w.op(O.i32Add);
-    w.localTee(index);
-    w.i32Const(pairs);
-    w.op(O.i32LtS);
-    w.op(O.brIf);
-    w.byte(0);
-    w.op(O.end);
+    w.loopBack(index, 1, pairs, true);
   }
   if (count % 2 === 1) {
     w.f64LoadAt(address + 8 * (count - 1));

@@ -4,31 +4,46 @@
  *
  * Each case runs in a process of its own (V8's type feedback from one call pattern must not
  * reach another) for ROUNDS rounds, interleaved; a sample is BATCH calls in a loop. Reported:
- * the median ns per call over all samples, and glue = total − raw kernel of the same function.
+ * the median ns per call over all samples, and glue = total − kernel-io of the same function (eval: − kernel-fwd).
  *
- *   kernel  k.gradient / k.forward straight on the engine's block (the irreducible wasm call)
+ *   kernel     k.gradient / k.forward straight on the engine's block, inputs left in place
+ *   kernel-io  the same plus the least memory traffic a call needs (x written in, the gradient
+ *              read out, inline): what any glue has to do. On the machine here, fresh inputs
+ *              cost the kernel ≈ 8 ns more than unchanged ones however they get there (stores
+ *              from JS, DataView, .set, or as wasm f64 arguments): consecutive calls stop
+ *              overlapping in the CPU. So glue is reported against kernel-io.
  *   engine  WasmEngine.grad(x, NO_DATA, out): kernel + load + copyOut
  *   grad-out / grad / grad-arr / eval-out   the public calls (grad-arr: x a plain array)
  *
  * FIGURES (medians, ns per call, seed = (x + y)·sin x, 5 nodes; filled in below)
  */
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Bench } from "tinybench";
-import { compile, sin, type Compiled, type Var } from "../src/index.js";
-import { replayedTape } from "../src/compiled.js";
-import { WasmEngine } from "../src/engine/wasm.js";
+import type { Compiled, Var } from "../src/index.js";
 
-const ROUNDS = 3;
+type Lib = typeof import("../src/index.js") & typeof import("../src/compiled.js") & typeof import("../src/engine/wasm.js");
+
+/** The sources a child measures: this tree's src, or (with GLUE_BASE=dir) another copy of it too. */
+async function loadLib(src: string): Promise<Lib> {
+  const root = src === "" ? new URL("../src/", import.meta.url).href : pathToFileURL(`${src}/`).href;
+  const [index, compiled, wasm] = await Promise.all([
+    import(`${root}index.js`), import(`${root}compiled.js`), import(`${root}engine/wasm.js`),
+  ]);
+  return { ...index, ...compiled, ...wasm } as Lib;
+}
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const BATCH = 2000;
 const TIME_MS = 400;
 
-const FUNCTIONS: Record<string, () => Compiled> = {
-  one: () => compile((x: Var) => x.mul(sin(x))),
-  seed: () => compile((x: Var, y: Var) => x.add(y).mul(sin(x))),
-  three: () => compile((x: Var, y: Var, z: Var) => x.add(y).mul(sin(z))),
+const FUNCTIONS: Record<string, (lib: Lib) => Compiled> = {
+  one: ({ compile, sin }) => compile((x: Var) => x.mul(sin(x))),
+  seed: ({ compile, sin }) => compile((x: Var, y: Var) => x.add(y).mul(sin(x))),
+  three: ({ compile, sin }) => compile((x: Var, y: Var, z: Var) => x.add(y).mul(sin(z))),
 };
-const CASES = ["kernel", "kernel-fwd", "engine", "grad-out", "grad", "grad-arr", "eval-out"] as const;
+const CASES = ["kernel", "kernel-io", "kernel-fwd", "engine", "grad-out", "grad", "grad-arr", "eval-out"] as const;
 type CaseName = (typeof CASES)[number];
 
 /** The engine's private fields the raw kernel call needs (bench only: not an API). */
@@ -37,6 +52,7 @@ interface EngineInternals {
     gradient(n: number, start: number, op: number, a: number, b: number, val: number, der: number, out0: number): number;
     forward(n: number, start: number, op: number, a: number, b: number, val: number): void;
   };
+  heap: { f64: Float64Array };
   n: number;
   start: number;
   op: number;
@@ -50,8 +66,9 @@ interface EngineInternals {
 let sink = 0;
 
 /** One call of the case, repeated BATCH times per run(). */
-function prepare(fn: string, name: CaseName): () => void {
-  const f = FUNCTIONS[fn]!();
+function prepare(lib: Lib, fn: string, name: CaseName): () => void {
+  const { WasmEngine, replayedTape } = lib;
+  const f = FUNCTIONS[fn]!(lib);
   const n = f.inputs;
   const x = Float64Array.from({ length: n }, (_, i) => 0.7 + 0.6 * i);
   const xs = Array.from(x);
@@ -62,7 +79,7 @@ function prepare(fn: string, name: CaseName): () => void {
   if (typeof e.k?.gradient !== "function" || typeof e.val !== "number") {
     throw new Error("bench/glue.ts: WasmEngine's internals changed; update EngineInternals");
   }
-  const { k, start, op, a, b, val, der, out0 } = e;
+  const { k, heap, start, op, a, b, val, der, out0 } = e;
   const size = e.n;
   const NO_DATA = new Float64Array(0);
   // The raw kernel works on the engine's block: load the point once.
@@ -74,6 +91,21 @@ function prepare(fn: string, name: CaseName): () => void {
         for (let i = 0; i < BATCH; i++) s += k.gradient(size, start, op, a, b, val, der, out0);
         sink += s;
       };
+    case "kernel-io": {
+      // The least memory traffic a call needs, inline with locals: x in, the kernel, the gradient out.
+      const vi = val / 8;
+      const di = der / 8;
+      return () => {
+        let s = 0;
+        for (let i = 0; i < BATCH; i++) {
+          const f64 = heap.f64;
+          for (let j = 0; j < n; j++) f64[vi + j] = x[j]!;
+          s += k.gradient(size, start, op, a, b, val, der, out0);
+          for (let j = 0; j < n; j++) out[j] = f64[di + j]!;
+        }
+        sink += s;
+      };
+    }
     case "kernel-fwd":
       return () => {
         for (let i = 0; i < BATCH; i++) k.forward(size, start, op, a, b, val);
@@ -112,8 +144,8 @@ function prepare(fn: string, name: CaseName): () => void {
 }
 
 async function child(id: string): Promise<void> {
-  const [fn, name] = id.split(":") as [string, CaseName];
-  const run = prepare(fn, name);
+  const [fn, name, base] = id.split(":") as [string, CaseName, string | undefined];
+  const run = prepare(await loadLib(base === undefined ? "" : process.env.GLUE_BASE!), fn, name);
   const bench = new Bench({ time: TIME_MS, warmupTime: 200, retainSamples: true, throws: true });
   bench.add(id, run);
   await bench.run();
@@ -140,20 +172,38 @@ function median(xs: readonly number[]): number {
 
 async function main(): Promise<void> {
   const filter = process.argv[2] ?? "";
-  const ids = Object.keys(FUNCTIONS).flatMap((fn) => CASES.map((c) => `${fn}:${c}`)).filter((id) => id.includes(filter));
+  // With GLUE_BASE set, every case runs on both trees, interleaved: "fn:case" and "fn:case:base".
+  const trees = process.env.GLUE_BASE === undefined ? [""] : ["", ":base"];
+  const ids = Object.keys(FUNCTIONS)
+    .flatMap((fn) => CASES.flatMap((c) => trees.map((t) => `${fn}:${c}${t}`)))
+    .filter((id) => id.includes(filter));
   const all = new Map<string, number[]>(ids.map((id) => [id, []]));
+  const rounds = new Map<string, number[]>(ids.map((id) => [id, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const id of ids) all.get(id)!.push(...(await runChild(id)));
+    for (const id of ids) {
+      const samples = await runChild(id);
+      all.get(id)!.push(...samples);
+      rounds.get(id)!.push(median(samples));
+    }
   }
-  const med = new Map([...all].map(([id, s]) => [id, median(s)]));
-  console.log(`median ns per call, ${ROUNDS} rounds × ${TIME_MS} ms, batches of ${BATCH} calls`);
-  console.log("function  case        total   glue");
+  // median: over all samples of all rounds; best: the lowest round median (the least disturbed
+  // round on a shared machine). glue = the case − kernel-io of the same function.
+  const med = (id: string | undefined): number | undefined => (id === undefined ? undefined : all.get(id) && median(all.get(id)!));
+  const best = (id: string): number | undefined => rounds.get(id) && Math.min(...rounds.get(id)!);
+  const cell = (v: number | undefined): string => (v === undefined ? "" : v.toFixed(1)).padStart(7);
+  console.log(`ns per call, ${ROUNDS} rounds × ${TIME_MS} ms, batches of ${BATCH} calls; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log("function  case               median   glue |   best   glue");
   for (const id of ids) {
-    const [fn, name] = id.split(":") as [string, CaseName];
-    const kernel = med.get(`${fn}:${name === "eval-out" ? "kernel-fwd" : "kernel"}`);
-    const total = med.get(id)!;
-    const glue = kernel === undefined || name.startsWith("kernel") ? "" : (total - kernel).toFixed(1).padStart(6);
-    console.log(`${fn.padEnd(9)} ${name.padEnd(10)} ${total.toFixed(1).padStart(6)} ${glue}`);
+    const [fn, name, base] = id.split(":") as [string, CaseName, string | undefined];
+    const tree = base === undefined ? "" : ":base";
+    const kernelId = name.startsWith("kernel") ? undefined : `${fn}:${name === "eval-out" ? "kernel-fwd" : "kernel-io"}${tree}`;
+    const m = med(id)!;
+    const mk = med(kernelId);
+    const b = best(id)!;
+    const bk = kernelId === undefined ? undefined : best(kernelId);
+    console.log(
+      `${fn.padEnd(9)} ${(name + (base === undefined ? "" : " (base)")).padEnd(17)} ${cell(m)}${cell(mk === undefined ? undefined : m - mk)} | ${cell(b)}${cell(bk === undefined ? undefined : b - bk)}`,
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  *
  * Each case runs in a process of its own (V8's type feedback from one call pattern must not
  * reach another) for ROUNDS rounds, interleaved; a sample is BATCH calls in a loop. Reported:
- * the median ns per call over all samples, and glue = total − kernel-io of the same function (eval: − kernel-fwd).
+ * the median ns per call over all samples, and glue = total − kernel-io of the same function (eval: − kernel-fwd-io).
  *
  *   kernel     k.gradient / k.forward straight on the engine's block, inputs left in place
  *   kernel-io  the same plus the least memory traffic a call needs (x written in, the gradient
@@ -12,8 +12,10 @@
  *              cost the kernel ≈ 8 ns more than unchanged ones however they get there (stores
  *              from JS, DataView, .set, or as wasm f64 arguments): consecutive calls stop
  *              overlapping in the CPU. So glue is reported against kernel-io.
- *   engine  WasmEngine.grad(x, NO_DATA, out): kernel + load + copyOut
+ *   kernel-fwd(-io)  the same for eval: k.forward, and with x written and the value read
+ *   engine / engine-eval  WasmEngine.grad(x, NO_DATA, out) / .eval: kernel + load + copy-out
  *   grad-out / grad / grad-arr / eval-out   the public calls (grad-arr: x a plain array)
+ *   grad-out-mixed  grad-out after the process has called everything else (polymorphic feedback)
  *
  * FIGURES (medians, ns per call, seed = (x + y)·sin x, 5 nodes; filled in below)
  */
@@ -43,7 +45,7 @@ const FUNCTIONS: Record<string, (lib: Lib) => Compiled> = {
   seed: ({ compile, sin }) => compile((x: Var, y: Var) => x.add(y).mul(sin(x))),
   three: ({ compile, sin }) => compile((x: Var, y: Var, z: Var) => x.add(y).mul(sin(z))),
 };
-const CASES = ["kernel", "kernel-io", "kernel-fwd", "engine", "grad-out", "grad", "grad-arr", "eval-out"] as const;
+const CASES = ["kernel", "kernel-io", "kernel-fwd", "kernel-fwd-io", "engine", "engine-eval", "grad-out", "grad", "grad-arr", "eval-out", "grad-out-mixed"] as const;
 type CaseName = (typeof CASES)[number];
 
 /** The engine's private fields the raw kernel call needs (bench only: not an API). */
@@ -106,6 +108,24 @@ function prepare(lib: Lib, fn: string, name: CaseName): () => void {
         sink += s;
       };
     }
+    case "kernel-fwd-io": {
+      const vi = val / 8;
+      return () => {
+        let s = 0;
+        for (let i = 0; i < BATCH; i++) {
+          const f64 = heap.f64;
+          for (let j = 0; j < n; j++) f64[vi + j] = x[j]!;
+          k.forward(size, start, op, a, b, val);
+          s += values[0] = f64[vi + out0]!;
+        }
+        sink += s;
+      };
+    }
+    case "engine-eval":
+      return () => {
+        for (let i = 0; i < BATCH; i++) engine.eval(x, NO_DATA, values);
+        sink += values[0]!;
+      };
     case "kernel-fwd":
       return () => {
         for (let i = 0; i < BATCH; i++) k.forward(size, start, op, a, b, val);
@@ -134,6 +154,36 @@ function prepare(lib: Lib, fn: string, name: CaseName): () => void {
         for (let i = 0; i < BATCH; i++) s += f.grad(xs, out).value;
         sink += s;
       };
+    case "grad-out-mixed": {
+      // grad(x, out) in a process whose type feedback has seen everything else first: plain
+      // arrays, fresh results, data, several outputs, the js engine, array functions, bad calls.
+      const { compile, sin, sum } = lib;
+      const others = [
+        compile((p: Var, q: Var) => p.mul(q), { engine: "js" }),
+        compile((p: Var, q: Var) => [p.mul(q), sin(p)]),
+        compile({ params: { v: [2] } }, ({ v }) => sum(v!.mul(v!))),
+      ];
+      const withData = compile({ params: 2, data: 1 }, ([p, q], [d]) => p!.mul(d!).add(q!));
+      for (let i = 0; i < 20000; i++) {
+        f.grad(xs, out);
+        f.grad(x);
+        f.eval(xs);
+        others[0]!.grad([0.5, 0.25], new Float64Array(2));
+        others[1]!.eval(Float64Array.of(0.5, 0.25));
+        others[2]!.grad(Float64Array.of(0.5, 0.25), new Float64Array(2));
+        withData.grad(Float64Array.of(0.5, 0.25), [1], new Float64Array(2));
+        try {
+          f.grad(new Float64Array(n + 1), out);
+        } catch {
+          // expected
+        }
+      }
+      return () => {
+        let s = 0;
+        for (let i = 0; i < BATCH; i++) s += f.grad(x, out).value;
+        sink += s;
+      };
+    }
     case "eval-out":
       return () => {
         let s = 0;
@@ -196,7 +246,7 @@ async function main(): Promise<void> {
   for (const id of ids) {
     const [fn, name, base] = id.split(":") as [string, CaseName, string | undefined];
     const tree = base === undefined ? "" : ":base";
-    const kernelId = name.startsWith("kernel") ? undefined : `${fn}:${name === "eval-out" ? "kernel-fwd" : "kernel-io"}${tree}`;
+    const kernelId = name.startsWith("kernel") ? undefined : `${fn}:${name.includes("eval") ? "kernel-fwd-io" : "kernel-io"}${tree}`;
     const m = med(id)!;
     const mk = med(kernelId);
     const b = best(id)!;

@@ -233,17 +233,21 @@ export class Compiled {
   /** The values of the outputs at x, with the data vector of a function with data inputs. */
   eval(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
   eval(x: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
-    // The fast path (see grad): x a Float64Array or plain array of n numbers, no data inputs,
-    // out a Float64Array of m.
+    // The fast path (see grad): no data inputs, x a Float64Array or plain array of n numbers,
+    // out a Float64Array of m or left out.
     const replay = this.replay;
     const n = this.inputs;
-    if (
-      replay !== null && this.data === 0 && b === undefined &&
-      a instanceof Float64Array && a.length === this.outputs &&
-      (x instanceof Float64Array ? x.length === n : isNumbers(x, n))
-    ) {
-      replay.eval(x, NO_DATA, a);
-      return a;
+    if (replay !== null && this.data === 0 && b === undefined && (x instanceof Float64Array ? x.length === n : isNumbers(x, n))) {
+      if (a instanceof Float64Array) {
+        if (a.length === this.outputs) {
+          replay.eval(x, NO_DATA, a);
+          return a;
+        }
+      } else if (a === undefined) {
+        const values = new Float64Array(this.outputs);
+        replay.eval(x, NO_DATA, values);
+        return values;
+      }
     }
     return this.evalChecked(x, a, b);
   }

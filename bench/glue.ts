@@ -3,21 +3,40 @@
  * the kernel. Run: `npx tsx bench/glue.ts [filter]` (filter: a substring of the case names).
  *
  * Each case runs in a process of its own (V8's type feedback from one call pattern must not
- * reach another) for ROUNDS rounds, interleaved; a sample is BATCH calls in a loop. Reported:
- * the median ns per call over all samples, and glue = total − kernel-io of the same function (eval: − kernel-fwd-io).
+ * reach another) for ROUNDS rounds (env ROUNDS, default 3), interleaved; a sample is BATCH calls
+ * in a loop. Reported: the median ns per call over all samples, the best round's median, and
+ * glue = case − kernel-io of the same function (eval: − kernel-fwd-io). With GLUE_BASE=<dir of
+ * another src tree> every case also runs on that tree, interleaved, as "(base)": e.g.
+ * `git archive <rev> src | tar -x -C /tmp/base`, then copy src/generated and src/wasm/bytes.ts
+ * (built, untracked) into /tmp/base/src.
  *
- *   kernel     k.gradient / k.forward straight on the engine's block, inputs left in place
+ *   kernel     k.gradient straight on the engine's block, inputs left in place
  *   kernel-io  the same plus the least memory traffic a call needs (x written in, the gradient
- *              read out, inline): what any glue has to do. On the machine here, fresh inputs
- *              cost the kernel ≈ 8 ns more than unchanged ones however they get there (stores
- *              from JS, DataView, .set, or as wasm f64 arguments): consecutive calls stop
- *              overlapping in the CPU. So glue is reported against kernel-io.
+ *              read out, inline): what any glue has to do. On the machine here fresh inputs
+ *              cost the kernel ≈ 5 ns more than unchanged ones however they get there (typed
+ *              array stores, DataView, .set; in a test module also as wasm f64 arguments):
+ *              consecutive calls stop overlapping in the CPU. So glue is counted from kernel-io.
  *   kernel-fwd(-io)  the same for eval: k.forward, and with x written and the value read
  *   engine / engine-eval  WasmEngine.grad(x, NO_DATA, out) / .eval: kernel + load + copy-out
  *   grad-out / grad / grad-arr / eval-out   the public calls (grad-arr: x a plain array)
  *   grad-out-mixed  grad-out after the process has called everything else (polymorphic feedback)
  *
- * FIGURES (medians, ns per call, seed = (x + y)·sin x, 5 nodes; filled in below)
+ * FIGURES, seed = (x + y)·sin x (5 nodes), ns per call, median (best round) over 6 rounds,
+ * `GLUE_BASE=<d174a48's src> ROUNDS=6 npx tsx bench/glue.ts seed:`, Node 20, 2 shared cores
+ * (load average 3.3–7.8: another session was benchmarking), before (d174a48) → after:
+ *
+ *   f.grad(x, out)          48.1 (46.4) → 36.1 (35.8)   glue 13.6 → 1.8
+ *   f.grad(x)               54.6 (53.1) → 47.3 (46.9)   glue 20.1 → 13.0 (≈ 11: new Float64Array)
+ *   f.grad(array, out)      49.4 (47.2) → 38.5 (37.8)   glue 14.9 → 4.2
+ *   f.eval(x, out)          24.6 (22.4) → 16.6 (16.3)   glue 10.6 → 2.4
+ *   grad-out-mixed          54.4 (52.2) → 44.9 (42.9)   glue 20.0 → 10.6
+ *   kernel 29.4, kernel-io 34.3, kernel-fwd 11.1, kernel-fwd-io 14.2 (the same before and after)
+ *
+ * Against the raw kernel (29.4) f.grad(x, out) spends ≈ 7 ns, 5 of them the fresh-input cost
+ * above. Best-round grad-out, 1 and 3 inputs (one full run, load ≈ 6): 45.0 → 35.1, 53.4 → 40.3.
+ * Instructions per seed call (callgrind as in bench/instructions.mjs, load-independent): grad-out 1486 →
+ * 1262, mixed 1636 → 1386, eval-out 1010 → 841. Once the JIT makes the kernel 5–10 ns, the seed
+ * f.grad(x, out) should be that + the fresh-input cost + ≈ 2 ns.
  */
 import { fork } from "node:child_process";
 import { loadavg } from "node:os";

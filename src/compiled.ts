@@ -1,6 +1,9 @@
 /**
  * Compiled: a recorded tape bound to an engine — what compile() returns and users call.
  * Every method validates its arguments here, so the engines (and the kernels) need no checks.
+ * grad() and eval() first try a fast path: a few tests under which every check is known to pass
+ * (test/fast-path.test.ts holds both paths to the same results and errors); any other call, and
+ * every call that throws, goes through the checked path (gradChecked, evalChecked).
  */
 import type { Engine, EngineName } from "./engine/engine.js";
 import { JsEngine } from "./engine/js.js";

@@ -1,12 +1,15 @@
 /**
  * Compiled: a recorded tape bound to an engine — what compile() returns and users call.
  * Every method validates its arguments here, so the engines (and the kernels) need no checks.
+ * grad() and eval() first try a fast path: a few tests under which every check is known to pass
+ * (test/fast-path.test.ts holds both paths to the same results and errors); any other call, and
+ * every call that throws, goes through the checked path (gradChecked, evalChecked).
  */
 import type { Engine, EngineName } from "./engine/engine.js";
 import { JsEngine } from "./engine/js.js";
 import { WasmEngine } from "./engine/wasm.js";
 import { copyTape, type Tape } from "./tape.js";
-import { checkDataset, checkDense, checkNumbers, checkOptionKeys, checkOut, checkWorkers } from "./validate.js";
+import { checkDataset, checkDense, checkNumbers, checkOptionKeys, checkOut, checkWorkers, isNumbers } from "./validate.js";
 import { describe } from "./var.js";
 import { WorkerPool } from "./batch/pool.js";
 import * as sweeps from "./derivatives.js";
@@ -187,6 +190,8 @@ export class Compiled {
   private replay: Engine | null;
   private pool: WorkerPool | null = null;
   private readonly jitOption: JitOption;
+  /** One output and no data inputs: grad's fast path applies. */
+  private readonly scalarPlain: boolean;
 
   /** @internal Use compile(). */
   constructor(source: Tape | ArrayFunction, settings: EngineSettings) {
@@ -218,6 +223,7 @@ export class Compiled {
       this.layout = tapeLayouts(source);
       this.replay = engine === "wasm" ? new WasmEngine(own, settings.jit) : new JsEngine(own);
     }
+    this.scalarPlain = this.outputs === 1 && this.data === 0;
     liveFunctions++;
     registry.register(this, this.replay, this);
   }
@@ -240,6 +246,27 @@ export class Compiled {
   /** The values of the outputs at x, with the data vector of a function with data inputs. */
   eval(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): Float64Array;
   eval(x: ArrayLike<number>, a?: unknown, b?: unknown): Float64Array {
+    // The fast path (see grad): no data inputs, x a Float64Array or plain array of n numbers,
+    // out a Float64Array of m or left out.
+    const replay = this.replay;
+    const n = this.inputs;
+    if (replay !== null && this.data === 0 && b === undefined && (x instanceof Float64Array ? x.length === n : isNumbers(x, n))) {
+      if (a instanceof Float64Array) {
+        if (a.length === this.outputs) {
+          replay.eval(x, NO_DATA, a);
+          return a;
+        }
+      } else if (a === undefined) {
+        const values = new Float64Array(this.outputs);
+        replay.eval(x, NO_DATA, values);
+        return values;
+      }
+    }
+    return this.evalChecked(x, a, b);
+  }
+
+  /** eval with every check, in the order that decides which error a bad call gets. */
+  private evalChecked(x: ArrayLike<number>, a: unknown, b: unknown): Float64Array {
     const engine = this.live("eval");
     checkNumbers(x, this.inputs, "eval(x): x");
     const data = this.dataIn(a, b, "eval");
@@ -254,6 +281,26 @@ export class Compiled {
   /** The value and gradient of a scalar function at (x, data), by one reverse sweep. */
   grad(x: ArrayLike<number>, data: ArrayLike<number>, out?: Float64Array): { value: number; grad: Float64Array };
   grad(x: ArrayLike<number>, a?: unknown, b?: unknown): { value: number; grad: Float64Array } {
+    // The fast path: the common call of a scalar function without data inputs, where every
+    // check of gradChecked passes by construction — x a Float64Array of n (checkNumbers passes
+    // any of those) or a plain array of n numbers, no second optional argument (a misplaced data
+    // vector), out a Float64Array of n or left out. Anything else, and every call that would
+    // throw, takes gradChecked: same checks in the same order, same errors as ever.
+    const replay = this.replay;
+    const n = this.inputs;
+    if (replay !== null && this.scalarPlain && b === undefined && (x instanceof Float64Array ? x.length === n : isNumbers(x, n))) {
+      if (a instanceof Float64Array) {
+        if (a.length === n) return { value: replay.grad(x, NO_DATA, a), grad: a };
+      } else if (a === undefined) {
+        const grad = new Float64Array(n);
+        return { value: replay.grad(x, NO_DATA, grad), grad };
+      }
+    }
+    return this.gradChecked(x, a, b);
+  }
+
+  /** grad with every check, in the order that decides which error a bad call gets. */
+  private gradChecked(x: ArrayLike<number>, a: unknown, b: unknown): { value: number; grad: Float64Array } {
     const engine = this.live("grad");
     this.scalarOnly("grad(x)");
     checkNumbers(x, this.inputs, "grad(x): x");

@@ -46,6 +46,16 @@ export function checkNumbers(x: unknown, length: number, what: string): asserts 
   }
 }
 
+/**
+ * True when x is a plain array of exactly `length` numbers, for which checkNumbers passes: the
+ * test of the methods' fast paths. False sends a call to the full checks (and their errors).
+ */
+export function isNumbers(x: unknown, length: number): x is ArrayLike<number> {
+  if (!Array.isArray(x) || x.length !== length) return false;
+  for (let i = 0; i < length; i++) if (typeof x[i] !== "number") return false;
+  return true;
+}
+
 /** Throws unless out is a Float64Array of exactly `length` elements. */
 export function checkOut(out: unknown, length: number, what: string): asserts out is Float64Array {
   if (!(out instanceof Float64Array)) {

@@ -42,6 +42,9 @@ export class WasmEngine implements Engine {
   private readonly n: number;
   private readonly start: number;
   private readonly inputs: number;
+  /** For 1–4 inputs (and, for x, no data): the unrolled copies of x in and of the gradient out (see STORE). */
+  private readonly storeInputs: Copy | null;
+  private readonly fetchGrad: Fetch | null;
   private readonly m: number;
   private readonly out0: number;
   readonly bytes: number;
@@ -78,6 +81,8 @@ export class WasmEngine implements Engine {
     const m = (this.m = tape.outputs.length);
     this.inputs = tape.inputs;
     this.start = tape.inputs + tape.data;
+    this.storeInputs = tape.data === 0 ? (STORE[tape.inputs] ?? null) : null;
+    this.fetchGrad = FETCH[tape.inputs] ?? null;
     this.out0 = tape.outputs[0];
 
     this.bytes = 16 * n + align8(8 * m) + align8(4 * m) + 8 * n + align8(n);
@@ -136,6 +141,11 @@ export class WasmEngine implements Engine {
   private load(x: ArrayLike<number>, data: ArrayLike<number>): Float64Array {
     const f64 = this.heap.f64;
     const base = this.valIx;
+    const store = this.storeInputs;
+    if (store !== null) {
+      store(f64, base, x);
+      return f64;
+    }
     // TypedArray.set from a plain array is slow for a few elements: measured ~25% of a seed grad.
     if (x.length < 64) for (let i = 0; i < x.length; i++) f64[base + i] = x[i]!;
     else f64.set(x, base);
@@ -144,6 +154,10 @@ export class WasmEngine implements Engine {
   }
 
   private gatherValues(f64: Float64Array, values: Float64Array): void {
+    if (this.m === 1) {
+      values[0] = f64[this.valIx + this.out0]!; // the output index without the i32 view
+      return;
+    }
     const i32 = this.heap.i32;
     const outs = this.outsIx;
     const val = this.valIx;
@@ -164,7 +178,9 @@ export class WasmEngine implements Engine {
     // Compiled code flags a call that met a NaN (src/jit/zero-rule.ts): the interpreter does it again.
     if (code === null || code.grad() !== 0) this.k.gradient(this.n, this.start, this.op, this.a, this.b, this.val, this.der, this.out0);
     const value = f64[this.valIx + this.out0]!;
-    copyOut(f64, this.derIx, grad);
+    const fetch = this.fetchGrad;
+    if (fetch !== null) fetch(f64, this.derIx, grad);
+    else copyOut(f64, this.derIx, grad);
     return value;
   }
 
@@ -312,6 +328,61 @@ export class WasmEngine implements Engine {
     this.laneK = 0;
   }
 }
+
+/** Copies a few values from a caller's array into the heap's f64 view at index `at`. */
+type Copy = (f64: Float64Array, at: number, x: ArrayLike<number>) => void;
+/** Copies a few values from the heap's f64 view at index `at` into a caller's array. */
+type Fetch = (f64: Float64Array, at: number, out: Float64Array) => void;
+
+/**
+ * Per arity, unrolled: x into the leaves (STORE[n]) and the gradient out of the adjoints
+ * (FETCH[n]), for n = 1–4 — the per-call cost of tiny tapes. Measured with bench/glue.ts: 1–2 ns
+ * off a seed grad against the loops (a loop over n read per call gained nothing), and fewer
+ * instructions where the process also calls other engines and argument kinds. Chosen once per
+ * engine, so each call site sees one function per arity.
+ */
+const STORE: ReadonlyArray<Copy | undefined> = [
+  undefined,
+  (f64, at, x) => {
+    f64[at] = x[0]!;
+  },
+  (f64, at, x) => {
+    f64[at] = x[0]!;
+    f64[at + 1] = x[1]!;
+  },
+  (f64, at, x) => {
+    f64[at] = x[0]!;
+    f64[at + 1] = x[1]!;
+    f64[at + 2] = x[2]!;
+  },
+  (f64, at, x) => {
+    f64[at] = x[0]!;
+    f64[at + 1] = x[1]!;
+    f64[at + 2] = x[2]!;
+    f64[at + 3] = x[3]!;
+  },
+];
+const FETCH: ReadonlyArray<Fetch | undefined> = [
+  undefined,
+  (f64, at, out) => {
+    out[0] = f64[at]!;
+  },
+  (f64, at, out) => {
+    out[0] = f64[at]!;
+    out[1] = f64[at + 1]!;
+  },
+  (f64, at, out) => {
+    out[0] = f64[at]!;
+    out[1] = f64[at + 1]!;
+    out[2] = f64[at + 2]!;
+  },
+  (f64, at, out) => {
+    out[0] = f64[at]!;
+    out[1] = f64[at + 1]!;
+    out[2] = f64[at + 2]!;
+    out[3] = f64[at + 3]!;
+  },
+];
 
 /** Copies target.length values starting at f64 index `from` into target. */
 function copyOut(f64: Float64Array, from: number, target: Float64Array): void {

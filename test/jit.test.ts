@@ -7,13 +7,17 @@
  * auto size limit; the option's errors; dispose.
  */
 import { describe, expect, it } from "vitest";
-import { compile, constant, mul, select, sqrt, gt, log, sin, type Compiled } from "../src/index.js";
+import { compile, constant, mul, select, sqrt, gt, log, lt, sin, type Compiled, type Var } from "../src/index.js";
 import { autoCalls, AUTO_MAX_NODES } from "../src/jit/tier.js";
 import { CHUNK } from "../src/jit/plan.js";
 import { builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
 
 const GRAPHS = Number(process.env.JIT_GRAPHS ?? 600);
+/** JIT_SEED shifts the fixed seeds of the random-graph tests (for fuzz campaigns; 0 by default). */
+const SEED = Number(process.env.JIT_SEED ?? 0);
+/** JIT_BATCH_GRAPHS: the batch test's graph count (150 by default). */
+const BATCH_GRAPHS = Number(process.env.JIT_BATCH_GRAPHS ?? 150);
 
 function same(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length, what).toBe(expected.length);
@@ -44,7 +48,7 @@ function compare(jit: Compiled, interp: Compiled, x: Float64Array, random: () =>
 
 describe("compiled tapes equal the interpreter bit for bit", () => {
   it(`on ${GRAPHS} random graphs over every op, at ordinary and edge points`, () => {
-    const random = rng(20261203);
+    const random = rng(20261203 + SEED);
     for (let k = 0; k < GRAPHS; k++) {
       const g = fuzzGraph(random);
       const fn = builder(g);
@@ -116,9 +120,9 @@ describe("compiled batch sweeps equal the interpreter's", () => {
   }
 
   it("gradBatch, evalBatch and meanGrad bit for bit, on random graphs over every op", () => {
-    const random = rng(424242);
+    const random = rng(424242 + SEED);
     let compared = 0;
-    for (let k = 0; k < 150; k++) {
+    for (let k = 0; k < BATCH_GRAPHS; k++) {
       const { g, params, data, fn } = split(random);
       const jit = compile({ params, data, jit: true }, fn);
       const interp = compile({ params, data, jit: false }, fn);
@@ -154,6 +158,33 @@ describe("compiled batch sweeps equal the interpreter's", () => {
     expect(batch.grad.every((x) => x === 0)).toBe(true);
     // And a NaN that is real stays NaN.
     expect(Number.isNaN(jit.meanGrad([-1, 1], rows).grad[0])).toBe(true);
+  });
+
+  it("leave every adjoint row zero, also an output's that passes nothing on (constant, comparison, data only)", () => {
+    // The entry seeds output 0's row; the compiled sweep must clear it even when the output has no
+    // adjoint to pass (a constant, a comparison, a node of data only). A row left seeded is read at a
+    // narrower stride (a call of fewer points, interpreted) as lanes of the nodes after the output,
+    // dead code the kernels still sweep, whose adjoints then reach the parameter.
+    const outputs: Array<(p: Var[], d: Var[]) => Var> = [() => constant(2), (p, d) => lt(p[0]!, d[0]!), (_p, d) => sin(d[0]!)];
+    for (const [k, out] of outputs.entries()) {
+      const fn = (p: Var[], d: Var[]) => {
+        const o = out(p, d);
+        let s = p[0]!;
+        for (let i = 0; i < 50; i++) s = sin(s.mul(d[0]!)); // dead: after the output
+        return o;
+      };
+      const jit = compile({ params: 1, data: 1, jit: true }, fn);
+      const interp = compile({ params: 1, data: 1, jit: false }, fn);
+      const rows = Float64Array.from({ length: 64 }, (_, i) => 0.5 + i / 100);
+      for (const f of [jit, interp]) f.gradBatch([0.7], rows);
+      for (const count of [2, 3, 64, 1]) {
+        const few = rows.subarray(0, count);
+        same(jit.gradBatch([0.7], few).grad, interp.gradBatch([0.7], few).grad, `output ${k}, ${count} points: gradBatch`);
+        same(jit.meanGrad([0.7], few).grad, interp.meanGrad([0.7], few).grad, `output ${k}, ${count} points: meanGrad`);
+      }
+      jit.dispose();
+      interp.dispose();
+    }
   });
 
   it('"auto" compiles on the first batch call of enough points: a batch call counts its points', () => {

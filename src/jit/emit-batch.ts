@@ -296,14 +296,18 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   const inLocal = (j: number): boolean => j >= plan.start && plan.output[j] === 0 && first[j]! - j <= BATCH_WINDOW;
 
   // The outputs' adjoints start as their rows: the seed (0 in a row the entry did not seed); the
-  // rows are cleared (the protocol).
+  // rows are cleared (the protocol), also those of outputs that pass no adjoint on (a constant, a
+  // comparison, a node of data only): the entry seeds output 0's row whatever it is, and a row left
+  // seeded is read by the kernels at a narrower stride as other nodes' lanes.
   for (const o of new Set(tape.outputs)) {
-    if (plan.flows[o] === 0 || o < plan.start) continue;
-    started[o] = 1;
-    w.i32Const(0);
-    w.localGet(OFF);
-    w.v128Mem(S.load, layout.adj + o * layout.row);
-    w.v128Mem(S.store, layout.adjScratch + 16 * o);
+    if (o < plan.start) continue;
+    if (plan.flows[o] === 1) {
+      started[o] = 1;
+      w.i32Const(0);
+      w.localGet(OFF);
+      w.v128Mem(S.load, layout.adj + o * layout.row);
+      w.v128Mem(S.store, layout.adjScratch + 16 * o);
+    }
     w.localGet(OFF);
     w.localGet(ZERO);
     w.v128Mem(S.store, layout.adj + o * layout.row);

@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { compile, constant, mul, select, sqrt, gt, log, lt, sin, type Compiled, type Var } from "../src/index.js";
 import { autoCalls, AUTO_MAX_NODES } from "../src/jit/tier.js";
 import { CHUNK } from "../src/jit/plan.js";
-import { builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
+import * as tg from "../src/index.js";
+import { BINARY, UNARY, builder, describeGraph, randomGraph as fuzzGraph, randomPoint } from "./fuzz-graphs.js";
 import { expectClose, randomGraph, randomVector, rng } from "./helpers.js";
 
 const GRAPHS = Number(process.env.JIT_GRAPHS ?? 600);
@@ -158,6 +159,28 @@ describe("compiled batch sweeps equal the interpreter's", () => {
     expect(batch.grad.every((x) => x === 0)).toBe(true);
     // And a NaN that is real stays NaN.
     expect(Number.isNaN(jit.meanGrad([-1, 1], rows).grad[0])).toBe(true);
+  });
+
+  it("for every op on its own: cold ops (erf, softplus, expm1, …) per lane as the kernels, not with two-lane exp", () => {
+    // The kernels compute a cold op per lane with the scalar rules even where the rule has a
+    // two-lane form (erf' = 2/√π·exp(−x²)): jit_exp2 is not scalar exp to the bit.
+    const random = rng(5);
+    const ops: Array<[string, number]> = [...UNARY.map((op): [string, number] => [op, 1]), ...BINARY.map((op): [string, number] => [op, 2])];
+    for (const [op, arity] of ops) {
+      const f = (tg as unknown as Record<string, (...args: Var[]) => Var>)[op]!;
+      const fn = (p: Var[], d: Var[]) => (arity === 1 ? f(p[0]!.mul(d[0]!)) : f(p[0]!.mul(d[0]!), p[1]!.add(d[1]!)));
+      const jit = compile({ params: 2, data: 2, jit: true }, fn);
+      const interp = compile({ params: 2, data: 2, jit: false }, fn);
+      for (let t = 0; t < 3; t++) {
+        const theta = randomVector(random, 2, -2, 2);
+        const rows = randomVector(random, 128, -3, 3);
+        const [a, b] = [jit.gradBatch(theta, rows), interp.gradBatch(theta, rows)];
+        same(a.value, b.value, `${op}: gradBatch values`);
+        same(a.grad, b.grad, `${op}: gradBatch`);
+      }
+      jit.dispose();
+      interp.dispose();
+    }
   });
 
   it("leave every adjoint row zero, also an output's that passes nothing on (constant, comparison, data only)", () => {

@@ -209,7 +209,7 @@ function emitPairForward(plan: JitPlan, layout: BatchLayout, body: ByteWriter, p
     } else {
       const rule = RULES[op]!;
       loadOperands(body, values, i, reads, [XA, XB], forwardReads(tape, i, reads));
-      if (simdable(rule.value)) emitSimd(body, rule.value, values, layout.functions);
+      if (rule.hot && simdable(rule.value)) emitSimd(body, rule.value, values, layout.functions);
       else {
         lanes.a = values.a;
         lanes.b = values.b;
@@ -393,9 +393,10 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
     const da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
     const db = rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1 ? rule.db : null;
     if (da === null && db === null) continue;
-    // The kernels take an op's partials two-lane only if all of them have the form.
+    // The kernels take an op's partials two-lane only if all of them have the form, and only for
+    // a hot op: a cold one goes per lane with the scalar rules (its two-lane exp would differ).
     const all = [rule.da, rule.arity === 2 ? rule.db : null].filter((p): p is JitExpr => p !== null);
-    const simd = all.every(simdable);
+    const simd = rule.hot && all.every(simdable);
     const needs = (o: JitOperand): boolean => [da, db].some((p) => p !== null && readsOperand(p, o));
     values.a = values.b = values.v = -1;
     if (needs("a")) { values.pushNode(w, ia); w.localSet(XA); values.a = XA; }

@@ -1,0 +1,273 @@
+/**
+ * Stress cases for the JIT tier (src/jit/) beyond test/jit.test.ts: large random graphs (values and
+ * adjoints living past the 32-node window, the batch sweeps' 8-node window and the 4,096-node chunk
+ * border), many and odd outputs (inputs, data, constants, duplicates, an output with dead code
+ * after it), data inputs, select chains, methods called in random order (state left by one method
+ * for the next), batch calls of every block shape (1, 2, 3, 63, 64, 65, 127, 1000 points) with NaN
+ * in the data, and "auto" switching mid-stream. Compiled against interpreted, bit for bit.
+ * JIT_STRESS (graphs per case) and JIT_STRESS_SEED scale it for fuzz campaigns.
+ */
+import { describe, expect, it } from "vitest";
+import * as tg from "../src/index.js";
+import type { Compiled, Var } from "../src/index.js";
+import { autoCalls } from "../src/jit/tier.js";
+import { CHUNK } from "../src/jit/plan.js";
+import { BINARY, COMPARE, CONSTANTS, EXPONENTS, UNARY, randomPoint, fmt, type GNode, type Ref } from "./fuzz-graphs.js";
+import { rng } from "./helpers.js";
+
+const COUNT = Number(process.env.JIT_STRESS ?? 1);
+const SEED = Number(process.env.JIT_STRESS_SEED ?? 0);
+
+/** A graph of params + data inputs (value indices params … params + data − 1 are data). */
+interface SGraph {
+  params: number;
+  data: number;
+  nodes: GNode[];
+  outputs: Ref[];
+}
+
+const BOUNDED_UNARY = ["sin", "cos", "tanh", "sigmoid", "atan", "erf", "abs", "relu", "neg", "square", "softplus", "sign", "floor"];
+const BOUNDED_BINARY = ["add", "sub", "mul", "min", "max", "atan2", "hypot"];
+
+/**
+ * A random graph of `size` nodes. Operands: recent nodes, nodes at the windows' borders (4, 8, 32),
+ * far ones, ones just before the current chunk, inputs, data, constants. "bounded" keeps values
+ * in a few units (sin, tanh, … after every growing op), "any" uses every op.
+ */
+function bigGraph(random: () => number, size: number, params: number, data: number, kind: "bounded" | "any", singleOutput: boolean): SGraph {
+  const inputs = params + data;
+  const nodes: GNode[] = [];
+  const comparisons: number[] = [];
+  const pickV = (): number => {
+    const count = inputs + nodes.length;
+    const i = count; // the index of the node being made
+    const r = random();
+    const back = (d: number): number => Math.max(0, i - d);
+    if (r < 0.35) return back(1 + Math.floor(random() * 3));
+    if (r < 0.45) return back(30 + Math.floor(random() * 6));
+    if (r < 0.5) return back(3 + Math.floor(random() * 4));
+    if (r < 0.55) return back(7 + Math.floor(random() * 4));
+    if (r < 0.7) return Math.floor(random() * count);
+    if (r < 0.8) {
+      const inChunk = (i - inputs) % CHUNK;
+      return back(inChunk + 1 + Math.floor(random() * 40));
+    }
+    if (r < 0.88) return Math.floor(random() * inputs);
+    return back(1 + Math.floor(random() * 64));
+  };
+  const pick = (): Ref => (random() < 0.07 ? { c: CONSTANTS[Math.floor(random() * CONSTANTS.length)]! } : { v: pickV() });
+  for (let k = 0; k < size; k++) {
+    const r = random();
+    let node: GNode;
+    if (r < 0.4) {
+      const list = kind === "bounded" ? BOUNDED_UNARY : UNARY;
+      node = { op: list[Math.floor(random() * list.length)]!, args: [{ v: pickV() }] };
+    } else if (r < 0.72) {
+      const list = kind === "bounded" ? BOUNDED_BINARY : BINARY;
+      node = { op: list[Math.floor(random() * list.length)]!, args: [{ v: pickV() }, pick()] };
+      if (random() < 0.3) node.args.reverse();
+    } else if (r < 0.77) {
+      node = { op: "powc", args: [{ v: pickV() }, { c: kind === "bounded" ? [2, 3, 0, 1][Math.floor(random() * 4)]! : EXPONENTS[Math.floor(random() * EXPONENTS.length)]! }] };
+    } else if (r < 0.85) {
+      node = { op: COMPARE[Math.floor(random() * COMPARE.length)]!, args: [{ v: pickV() }, pick()] };
+      comparisons.push(inputs + nodes.length);
+    } else {
+      // select: often on a recent comparison, often chained on the previous select
+      const cond: Ref = comparisons.length > 0 && random() < 0.7 ? { v: comparisons[comparisons.length - 1 - Math.floor(random() * Math.min(3, comparisons.length))]! } : { v: pickV() };
+      const prev = inputs + nodes.length - 1;
+      const t: Ref = random() < 0.4 && nodes.length > 0 && nodes[nodes.length - 1]!.op === "select" ? { v: prev } : { v: pickV() };
+      node = { op: "select", args: [cond, t, pick()] };
+      if (random() < 0.3) node.args = [node.args[0]!, node.args[2]!, node.args[1]!];
+    }
+    if (kind === "bounded" && ["mul", "add", "sub", "hypot", "square", "powc"].includes(node.op) && random() < 0.7) {
+      nodes.push(node);
+      node = { op: random() < 0.5 ? "tanh" : "sin", args: [{ v: inputs + nodes.length - 1 }] };
+      k++;
+    }
+    nodes.push(node);
+  }
+  const total = inputs + nodes.length;
+  const outputs: Ref[] = [];
+  if (singleOutput) {
+    const r = random();
+    // Output 0: the last node, or one with dead code after it, or a leaf, or a constant.
+    if (r < 0.6) outputs.push({ v: total - 1 });
+    else if (r < 0.8) outputs.push({ v: inputs + Math.floor(random() * nodes.length) });
+    else if (r < 0.9) outputs.push({ v: Math.floor(random() * inputs) });
+    else outputs.push({ c: CONSTANTS[Math.floor(random() * CONSTANTS.length)]! });
+  } else {
+    const m = 2 + Math.floor(random() * (random() < 0.2 ? 60 : 8));
+    outputs.push({ v: total - 1 });
+    for (let j = 1; j < m; j++) {
+      const r = random();
+      if (r < 0.5) outputs.push({ v: inputs + Math.floor(random() * nodes.length) });
+      else if (r < 0.65) outputs.push({ v: Math.floor(random() * inputs) });
+      else if (r < 0.75) outputs.push({ c: CONSTANTS[Math.floor(random() * CONSTANTS.length)]! });
+      else outputs.push(outputs[Math.floor(random() * outputs.length)]!); // a duplicate
+    }
+  }
+  // compile() refuses a comparison no output uses: those not reached become subtractions (or, with
+  // several outputs, outputs).
+  const used = new Uint8Array(total);
+  const mark = (): void => {
+    for (let v = total - 1; v >= inputs; v--) {
+      if (used[v] === 0) continue;
+      for (const arg of nodes[v - inputs]!.args) if ("v" in arg) used[arg.v] = 1;
+    }
+  };
+  for (const o of outputs) if ("v" in o) used[o.v] = 1;
+  mark();
+  for (const c of comparisons) {
+    if (used[c] === 1) continue;
+    if (singleOutput) nodes[c - inputs]!.op = "sub";
+    else {
+      outputs.push({ v: c });
+      used[c] = 1;
+      mark();
+    }
+  }
+  return { params, data, nodes, outputs };
+}
+
+function build(g: SGraph): (p: Var[], d: Var[]) => Var[] {
+  return (p: Var[], d: Var[]) => {
+    const vals: Var[] = [...p, ...d];
+    const get = (r: Ref): Var | number => ("c" in r ? r.c : vals[r.v]!);
+    const getVar = (r: Ref): Var => ("c" in r ? tg.constant(r.c) : vals[r.v]!);
+    for (const n of g.nodes) {
+      const [a, b, c] = n.args;
+      let v: Var;
+      switch (n.op) {
+        case "powc": v = tg.pow(getVar(a!), (b as { c: number }).c); break;
+        case "pow": v = tg.pow(getVar(a!), getVar(b!)); break;
+        case "select": v = tg.select(get(a!), get(b!), get(c!)); break;
+        default: {
+          const fn = (tg as unknown as Record<string, (...args: Array<Var | number>) => Var>)[n.op]!;
+          v = n.args.length === 1 ? fn(getVar(a!)) : fn(get(a!), get(b!));
+        }
+      }
+      vals.push(v);
+    }
+    return g.outputs.map((o) => ("c" in o ? tg.constant(o.c) : vals[o.v]!));
+  };
+}
+
+/** The graph as code (for a failure's message; only small graphs are printed whole). */
+function show(g: SGraph): string {
+  if (g.nodes.length > 60) return `(${g.nodes.length} nodes, ${g.outputs.length} outputs)`;
+  const name = (r: Ref): string => ("c" in r ? fmt(r.c) : r.v < g.params ? `p[${r.v}]` : r.v < g.params + g.data ? `d[${r.v - g.params}]` : `v${r.v}`);
+  const lines = g.nodes.map((n, k) => `  const v${g.params + g.data + k} = ${n.op === "powc" ? "pow" : n.op}(${n.args.map(name).join(", ")});`);
+  return `compile({ params: ${g.params}, data: ${g.data} }, (p, d) => {\n${lines.join("\n")}\n  return [${g.outputs.map((o) => ("c" in o ? `constant(${fmt(o.c)})` : name(o))).join(", ")}];\n})`;
+}
+
+function same(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`${what}, element ${i}: compiled ${String(actual[i])} vs interpreted ${String(expected[i])}`);
+    }
+  }
+}
+
+const point = (random: () => number, n: number): Float64Array => randomPoint(random, n, random() < 0.5 ? "ordinary" : "edge");
+
+/** One random covered call on both functions, compared. */
+function oneCall(a: Compiled, b: Compiled, g: SGraph, random: () => number, what: string): void {
+  const x = point(random, g.params);
+  const d = point(random, g.data);
+  // With no data inputs, an array after x (or u, v) would be the output array.
+  const D = (g.data > 0 ? [d] : []) as [];
+  const at = `${what} at p = [${Array.from(x).map(fmt).join(", ")}], d = [${Array.from(d).map(fmt).join(", ")}]`;
+  const r = random();
+  if (r < 0.25) same(a.eval(x, ...D), b.eval(x, ...D), `${at}: eval`);
+  else if (r < 0.45 && a.outputs === 1) {
+    const [p, q] = [a.grad(x, ...D), b.grad(x, ...D)];
+    same([p.value], [q.value], `${at}: grad value`);
+    same(p.grad, q.grad, `${at}: grad`);
+  } else if (r < 0.7) {
+    const u = point(random, a.outputs);
+    const [p, q] = [a.vjp(x, u, ...D), b.vjp(x, u, ...D)];
+    same(p.value, q.value, `${at}: vjp value, u = [${Array.from(u).map(fmt).join(", ")}]`);
+    same(p.grad, q.grad, `${at}: vjp, u = [${Array.from(u).map(fmt).join(", ")}]`);
+  } else {
+    const v = point(random, g.params);
+    const [p, q] = [a.jvp(x, v, ...D), b.jvp(x, v, ...D)];
+    same(p.value, q.value, `${at}: jvp value, v = [${Array.from(v).map(fmt).join(", ")}]`);
+    same(p.tangent, q.tangent, `${at}: jvp, v = [${Array.from(v).map(fmt).join(", ")}]`);
+  }
+}
+
+const COUNTS = [1, 2, 3, 63, 64, 65, 127, 1000];
+
+/** One batch call of `count` points on both functions, compared; some rows hold NaN or ±∞. */
+function oneBatch(a: Compiled, b: Compiled, g: SGraph, count: number, random: () => number, what: string): void {
+  const theta = point(random, g.params);
+  const rows = new Float64Array(count * g.data);
+  for (let r = 0; r < count; r++) rows.set(random() < 0.9 ? randomPoint(random, g.data, "ordinary") : point(random, g.data), r * g.data);
+  if (g.data > 0 && random() < 0.2) rows[Math.floor(random() * rows.length)] = [NaN, Infinity, -Infinity][Math.floor(random() * 3)]!;
+  const at = `${what}, ${count} points, θ = [${Array.from(theta).map(fmt).join(", ")}]`;
+  const r = random();
+  if (r < 0.3 || a.outputs !== 1) same(a.evalBatch(theta, rows), b.evalBatch(theta, rows), `${at}: evalBatch`);
+  else if (r < 0.65) {
+    const [p, q] = [a.gradBatch(theta, rows), b.gradBatch(theta, rows)];
+    same(p.value, q.value, `${at}: gradBatch values`);
+    same(p.grad, q.grad, `${at}: gradBatch`);
+  } else {
+    const [p, q] = [a.meanGrad(theta, rows), b.meanGrad(theta, rows)];
+    same([p.value], [q.value], `${at}: meanGrad value`);
+    same(p.grad, q.grad, `${at}: meanGrad`);
+  }
+}
+
+function pair(g: SGraph, jit: true | "auto"): [Compiled, Compiled] {
+  const fn = build(g);
+  const spec = { params: g.params, data: g.data };
+  return [compile(jit === true ? { ...spec, jit: true } : spec, fn), compile({ ...spec, jit: false }, fn)];
+}
+const compile = tg.compile as (spec: { params: number; data: number; jit?: boolean | "auto" }, fn: (p: Var[], d: Var[]) => Var[]) => Compiled;
+
+describe("JIT stress: compiled equals interpreted", () => {
+  it("on large graphs across the windows and a chunk border, many outputs, methods in random order", () => {
+    const random = rng(1001 + SEED);
+    for (let k = 0; k < 3 * COUNT; k++) {
+      const size = [50, 300, 1200, CHUNK + 300][k % 4]!;
+      const g = bigGraph(random, size, 1 + Math.floor(random() * 4), Math.floor(random() * 3), random() < 0.7 ? "bounded" : "any", random() < 0.4);
+      const [a, b] = pair(g, true);
+      for (let c = 0; c < 12; c++) oneCall(a, b, g, random, `graph ${k}: ${show(g)}`);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it("batch calls of every block shape, in random order, with NaN data", () => {
+    const random = rng(2002 + SEED);
+    for (let k = 0; k < 6 * COUNT; k++) {
+      const size = [8, 40, 200, 900][k % 4]!;
+      const g = bigGraph(random, size, 1 + Math.floor(random() * 3), 1 + Math.floor(random() * 3), random() < 0.7 ? "bounded" : "any", random() < 0.8);
+      const [a, b] = pair(g, true);
+      for (let c = 0; c < 8; c++) {
+        const count = random() < 0.8 ? COUNTS[Math.floor(random() * COUNTS.length)]! : 1 + Math.floor(random() * 300);
+        oneBatch(a, b, g, count, random, `graph ${k}: ${show(g)}`);
+        if (random() < 0.3) oneCall(a, b, g, random, `graph ${k}: ${show(g)}`);
+      }
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('"auto" switching mid-stream, single calls and batches mixed', () => {
+    const random = rng(3003 + SEED);
+    for (let k = 0; k < COUNT; k++) {
+      const g = bigGraph(random, 20 + Math.floor(random() * 200), 1 + Math.floor(random() * 3), 1 + Math.floor(random() * 2), "bounded", random() < 0.7);
+      const [a, b] = pair(g, "auto");
+      const calls = autoCalls(a.size) + 20;
+      for (let c = 0; c < calls; c++) {
+        if (random() < 0.03) oneBatch(a, b, g, COUNTS[Math.floor(random() * 4)]!, random, `graph ${k}, call ${c}: ${show(g)}`);
+        else oneCall(a, b, g, random, `graph ${k}, call ${c}: ${show(g)}`);
+      }
+      expect(a.jit).toBe(true);
+      a.dispose();
+      b.dispose();
+    }
+  });
+});

@@ -305,4 +305,27 @@ describe("JIT stress: compiled equals interpreted", () => {
       b.dispose();
     }
   });
+
+  it("meanGrad in batch workers, compiled (jit: true and \"auto\") against interpreted", async () => {
+    const random = rng(5005 + SEED);
+    for (let k = 0; k < COUNT; k++) {
+      const g = bigGraph(random, [10, 60, 400][k % 3]!, 1 + Math.floor(random() * 3), 1 + Math.floor(random() * 2), random() < 0.5 ? "bounded" : "any", true);
+      const fn = build(g);
+      const spec = { params: g.params, data: g.data };
+      const fs = [compile({ ...spec, jit: true }, fn), compile(spec, fn), compile({ ...spec, jit: false }, fn)];
+      for (const count of [130, 1001]) {
+        const theta = point(random, g.params);
+        const rows = new Float64Array(count * g.data);
+        for (let r = 0; r < count; r++) rows.set(random() < 0.9 ? randomPoint(random, g.data, "ordinary") : point(random, g.data), r * g.data);
+        const [p, q, e] = await Promise.all(fs.map((f) => f.meanGrad(theta, rows, { workers: 2 })));
+        for (const [x, name] of [[p!, "jit: true"], [q!, "auto"]] as const) {
+          const what = `graph ${k}: ${show(g)}, ${count} points, θ = [${Array.from(theta).map(fmt).join(", ")}], ${name}`;
+          same([x.value], [e!.value], `${what}: meanGrad value in workers`);
+          same(x.grad, e!.grad, `${what}: meanGrad in workers`);
+        }
+      }
+      expect((fs[0] as unknown as { pool: { compiledJobs: number } }).pool.compiledJobs).toBeGreaterThan(0);
+      for (const f of fs) f.dispose();
+    }
+  });
 });

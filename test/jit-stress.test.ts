@@ -328,4 +328,54 @@ describe("JIT stress: compiled equals interpreted", () => {
       for (const f of fs) f.dispose();
     }
   });
+
+  it("on tapes of exactly k·4,096 − 2 … k·4,096 + 2 computed nodes (k = 1, 2, 3), reads across the chunk borders", () => {
+    const random = rng(6006 + SEED);
+    const ops1 = ["sin", "tanh", "cos", "sigmoid", "atan", "abs", "neg", "erf", "relu"];
+    const ops2 = ["add", "sub", "mul", "min", "max", "hypot"];
+    for (let rep = 0; rep < COUNT; rep++) {
+      for (const k of [1, 2, 3]) {
+        for (const off of [-2, -1, 0, 1, 2]) {
+          const computed = k * CHUNK + off; // tape nodes after the inputs and data: a select is two (BRANCHES, SELECT)
+          const params = 1 + Math.floor(random() * 3);
+          const data = Math.floor(random() * 2);
+          const start = params + data;
+          const nodes: GNode[] = [];
+          const comparisons: number[] = [];
+          let tapeNodes = 0;
+          while (tapeNodes < computed) {
+            const i = start + nodes.length;
+            const far = (): Ref => {
+              const q = random();
+              if (q < 0.3) return { v: Math.floor(random() * start) };
+              if (q < 0.6) return { v: Math.max(0, i - 1 - Math.floor(random() * 40)) };
+              // just before or after the border of the chunk of tape node start + tapeNodes
+              if (q < 0.8) return { v: Math.min(i - 1, Math.max(0, i - (tapeNodes % CHUNK) - 2 + Math.floor(random() * 3))) };
+              return { v: Math.floor(random() * i) };
+            };
+            const r = random();
+            if (r < 0.4) nodes.push({ op: ops1[Math.floor(random() * ops1.length)]!, args: [far()] });
+            else if (r < 0.8) nodes.push({ op: ops2[Math.floor(random() * ops2.length)]!, args: [far(), far()] });
+            else if (r < 0.9) {
+              comparisons.push(i);
+              nodes.push({ op: "gt", args: [far(), far()] });
+            } else if (computed - tapeNodes >= 2 && comparisons.length > 0) {
+              nodes.push({ op: "select", args: [{ v: comparisons[comparisons.length - 1]! }, far(), far()] });
+              tapeNodes++;
+            } else nodes.push({ op: "neg", args: [far()] });
+            tapeNodes++;
+          }
+          const L = nodes.length;
+          const outputs: Ref[] = [{ v: start + L - 1 }, { v: Math.floor(random() * (start + L)) }, { v: start + Math.floor(random() * L) }];
+          for (const c of comparisons) outputs.push({ v: c }); // every comparison an output: compile() wants them used
+          const g: SGraph = { params, data, nodes, outputs };
+          const [a, b] = pair(g, true);
+          expect(a.size - start).toBe(computed);
+          for (let c = 0; c < 4; c++) oneCall(a, b, g, random, `${computed} nodes: ${show(g)}`);
+          a.dispose();
+          b.dispose();
+        }
+      }
+    }
+  });
 });

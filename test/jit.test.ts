@@ -210,6 +210,26 @@ describe("compiled batch sweeps equal the interpreter's", () => {
     }
   });
 
+  it("keep the zero rule when the 0·∞ is in one pair of a block only, beside many values in locals", () => {
+    // Lanes 0 and 1 (the first pair): d0 = p0, so sqrt'(p0 − d0) = ∞ meets the adjoint p1 = 0. The
+    // NaN flag is or-ed over the block's pairs: in a local that no forward value shares (six values
+    // of d1 live in locals at once here; each pair wrote its own +0 over the flag, and the block's
+    // NaN went out as the gradient).
+    const U = ["sin", "tanh", "relu", "abs", "atan", "square"] as const;
+    const fn = (p: Var[], d: Var[]) => {
+      const as = U.map((op) => tg[op](d[1]!));
+      const s = as[0]!.mul(as[1]!).add(as[2]!.mul(as[3]!)).add(as[4]!.mul(as[5]!));
+      return p[1]!.mul(sqrt(p[0]!.sub(d[0]!))).add(s);
+    };
+    const jit = compile({ params: 2, data: 2, jit: true }, fn);
+    const interp = compile({ params: 2, data: 2, jit: false }, fn);
+    const rows = new Float64Array(2 * 64);
+    for (let r = 0; r < 64; r++) rows.set([r === 0 ? 1 : 0.5, 0], 2 * r);
+    same(jit.gradBatch([1, 0], rows).grad, interp.gradBatch([1, 0], rows).grad, "gradBatch");
+    same(jit.meanGrad([1, 0], rows).grad, interp.meanGrad([1, 0], rows).grad, "meanGrad");
+    expect(jit.meanGrad([1, 0], rows).grad[0]).toBe(0);
+  });
+
   it('"auto" compiles on the first batch call of enough points: a batch call counts its points', () => {
     const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => sin(p[0]!.mul(d[0]!)).add(p[1]!.square());
     const ref = compile({ params: 2, data: 1, jit: false }, fn);

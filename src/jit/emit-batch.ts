@@ -280,7 +280,9 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   const XB = pool.take();
   const XV = pool.take();
   const P = pool.take();
-  const FLAG = pool.take(); // lanes: NaN seen in a parameter's adjoint
+  // Lanes: NaN seen in a parameter's adjoint, or-ed over every pair of the block, so a local of its
+  // own (fresh, zero at entry): a recycled one is a forward value's, written again by each pair.
+  const FLAG = pool.fresh();
   const SUM = pool.take();
   const lanes = new LaneOperands();
   const adjLocal = new Int32Array(plan.n).fill(-1);

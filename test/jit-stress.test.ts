@@ -59,6 +59,15 @@ function bigGraph(random: () => number, size: number, params: number, data: numb
   for (let k = 0; k < size; k++) {
     const r = random();
     let node: GNode;
+    if (random() < 0.03) {
+      // A burst, like a dense layer: several values live in locals at once, then combined in pairs.
+      const width = 6 + Math.floor(random() * 6);
+      const first = inputs + nodes.length;
+      for (let j = 0; j < width; j++) nodes.push({ op: BOUNDED_UNARY[Math.floor(random() * BOUNDED_UNARY.length)]!, args: [{ v: pickV() }] });
+      for (let j = 0; j + 1 < width; j += 2) nodes.push({ op: BOUNDED_BINARY[Math.floor(random() * 3)]!, args: [{ v: first + j }, { v: first + j + 1 }] });
+      k += width + Math.floor(width / 2) - 1;
+      continue;
+    }
     if (r < 0.4) {
       const list = kind === "bounded" ? BOUNDED_UNARY : UNARY;
       node = { op: list[Math.floor(random() * list.length)]!, args: [{ v: pickV() }] };
@@ -376,6 +385,40 @@ describe("JIT stress: compiled equals interpreted", () => {
           b.dispose();
         }
       }
+    }
+  });
+
+  it("zero-rule traps (0·∞) in a few random lanes of a block, beside random graphs", () => {
+    // f = g(p, d) + q·sqrt(p0 − e) with q = 0 an extra parameter and e an extra data input: where a
+    // row has e = p0, sqrt'(0) = ∞ meets the adjoint q = 0, so the plain product is NaN and the
+    // block must go back to the kernels, whichever pair of it the trap is in.
+    const random = rng(7007 + SEED);
+    for (let k = 0; k < 4 * COUNT; k++) {
+      const g = bigGraph(random, [6, 30, 120, 400][k % 4]!, 1 + Math.floor(random() * 3), 1 + Math.floor(random() * 2), "bounded", true);
+      const inner = build(g);
+      const fn = (p: Var[], d: Var[]) => {
+        const [out] = inner(p.slice(0, g.params), d.slice(0, g.data));
+        const q = p[g.params]!;
+        return [tg.add(out!, q.mul(tg.sqrt(p[0]!.sub(d[g.data]!))))];
+      };
+      const spec = { params: g.params + 1, data: g.data + 1 };
+      const a = compile({ ...spec, jit: true }, fn);
+      const b = compile({ ...spec, jit: false }, fn);
+      for (const count of [64, 130, 2, 65]) {
+        const theta = Float64Array.from({ length: spec.params }, (_, i) => (i === g.params ? 0 : randomPoint(random, 1, "ordinary")[0]!));
+        const rows = new Float64Array(count * spec.data);
+        for (let r = 0; r < count; r++) {
+          rows.set(randomPoint(random, g.data, "ordinary"), r * spec.data);
+          rows[r * spec.data + g.data] = random() < 0.05 ? theta[0]! : theta[0]! - 0.5 - random();
+        }
+        const what = `graph ${k}: ${show(g)}, ${count} points`;
+        const [p, q] = [a.gradBatch(theta, rows), b.gradBatch(theta, rows)];
+        same(p.grad, q.grad, `${what}: gradBatch`);
+        const [m, n] = [a.meanGrad(theta, rows), b.meanGrad(theta, rows)];
+        same(m.grad, n.grad, `${what}: meanGrad`);
+      }
+      a.dispose();
+      b.dispose();
     }
   });
 });

@@ -84,7 +84,7 @@ function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Mem
   const twoLane = new Set<string>();
   for (const code of plan.codes) {
     const rule = JIT_RULES[code];
-    if (rule === null || rule === undefined) continue;
+    if (rule === null || rule === undefined || !rule.hot) continue; // cold ops go per lane (emit-batch.ts)
     for (const e of [rule.value, rule.da, rule.db]) if (e !== null && simdable(e)) usesTwoLane(e, twoLane);
   }
   const names = [...math.names, ...twoLane];

@@ -201,7 +201,7 @@ function emitPairForward(plan: JitPlan, layout: BatchLayout, body: ByteWriter, p
     } else {
       const rule = RULES[op]!;
       loadOperands(body, values, i, reads, [XA, XB], forwardReads(tape, i, reads));
-      if (simdable(rule.value)) emitSimd(body, rule.value, values, layout.functions);
+      if (rule.hot && simdable(rule.value)) emitSimd(body, rule.value, values, layout.functions);
       else {
         lanes.a = values.a;
         lanes.b = values.b;
@@ -272,7 +272,9 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   const XB = pool.take();
   const XV = pool.take();
   const P = pool.take();
-  const FLAG = pool.take(); // lanes: NaN seen in a parameter's adjoint
+  // Lanes: NaN seen in a parameter's adjoint, or-ed over every pair of the block, so a local of its
+  // own (fresh, zero at entry): a recycled one is a forward value's, written again by each pair.
+  const FLAG = pool.fresh();
   const SUM = pool.take();
   const lanes = new LaneOperands();
   const adjLocal = new Int32Array(plan.n).fill(-1);
@@ -288,14 +290,18 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   const inLocal = (j: number): boolean => j >= plan.start && plan.output[j] === 0 && first[j]! - j <= BATCH_WINDOW;
 
   // The outputs' adjoints start as their rows: the seed (0 in a row the entry did not seed); the
-  // rows are cleared (the protocol).
+  // rows are cleared (the protocol), also those of outputs that pass no adjoint on (a constant, a
+  // comparison, a node of data only): the entry seeds output 0's row whatever it is, and a row left
+  // seeded is read by the kernels at a narrower stride as other nodes' lanes.
   for (const o of new Set(tape.outputs)) {
-    if (plan.flows[o] === 0 || o < plan.start) continue;
-    started[o] = 1;
-    w.i32Const(0);
-    w.localGet(OFF);
-    w.v128Mem(S.load, layout.adj + o * layout.row);
-    w.v128Mem(S.store, layout.adjScratch + 16 * o);
+    if (o < plan.start) continue;
+    if (plan.flows[o] === 1) {
+      started[o] = 1;
+      w.i32Const(0);
+      w.localGet(OFF);
+      w.v128Mem(S.load, layout.adj + o * layout.row);
+      w.v128Mem(S.store, layout.adjScratch + 16 * o);
+    }
     w.localGet(OFF);
     w.localGet(ZERO);
     w.v128Mem(S.store, layout.adj + o * layout.row);
@@ -381,9 +387,10 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
     const da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
     const db = rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1 ? rule.db : null;
     if (da === null && db === null) continue;
-    // The kernels take an op's partials two-lane only if all of them have the form.
+    // The kernels take an op's partials two-lane only if all of them have the form, and only for
+    // a hot op: a cold one goes per lane with the scalar rules (its two-lane exp would differ).
     const all = [rule.da, rule.arity === 2 ? rule.db : null].filter((p): p is JitExpr => p !== null);
-    const simd = all.every(simdable);
+    const simd = rule.hot && all.every(simdable);
     const needs = (o: JitOperand): boolean => [da, db].some((p) => p !== null && readsOperand(p, o));
     values.a = values.b = values.v = -1;
     if (needs("a")) { values.pushNode(w, ia); w.localSet(XA); values.a = XA; }

@@ -18,6 +18,13 @@ export type JitExpr =
 export interface JitRule {
   /** 1 or 2 for differentiable ops, 0 for comparisons (derivative 0). */
   readonly arity: 0 | 1 | 2;
+  /**
+   * A hot op (scripts/gen/model.ts): the batch kernels compute it with its two-lane rules where
+   * they have one. A cold op they compute per lane with the scalar rules, two-lane form or not
+   * (the one branch for all cold ops), so the compiled batch sweeps must too: exp's two-lane form
+   * (jit_exp2) is not the scalar exp to the bit.
+   */
+  readonly hot: boolean;
   readonly value: JitExpr;
   readonly da: JitExpr | null;
   readonly db: JitExpr | null;

@@ -14,9 +14,11 @@ import { batchReverse } from "./generated/batch_reverse";
 // are 0 for the interpreter, else indices into the function table (exported; JS puts the compiled
 // functions there), each called as (lanes) → (), at the stride the code was compiled for. `fwd` is
 // the forward sweep; `rev` the compiled forward and reverse sweep in one (it reads the output's
-// seeded adjoint row), so a compiled gradient block seeds first and makes one call. It returns 1
-// when a parameter's adjoint came out NaN — where its plain products may differ from the zero
-// rule's (src/jit/zero-rule.ts) — and the block is then done again here, by the kernels.
+// seeded adjoint row), so a compiled gradient block seeds first and makes one call. Its products
+// are plain: where one is NaN with a zero factor the zero rule says 0 (src/jit/zero-rule.ts), and
+// such a NaN reaches the parameters' adjoints. So a gradient taken from compiled sweeps is checked
+// for NaN, and where it holds one the work is done again by the kernels: a block of batchGrad, a
+// whole call of batchSumGrad (whose check is of the summed gradient, so it costs nothing per block).
 @inline function sweepForward(
   fwd: u32, n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, stride: i32, even: i32,
 ): void {
@@ -65,18 +67,34 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
  *  are non-zero — the caller reads them and calls clearLeaves. */
 function gradientBlock(
   n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
-  lanes: i32, even: i32, out: i32, seed: f64, rev: u32,
+  lanes: i32, even: i32, out: i32, seed: f64, rev: u32, checkLanes: bool,
 ): void {
   const row = <usize>stride << 3;
   const pseed = adj + <usize>out * row;
   if (rev != 0) {
     for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
-    if (call_indirect<i32>(rev, even) == 0) return;
+    call_indirect<void>(rev, even);
+    if (!checkLanes || !nanInRows(adj, inputs, stride, even)) return;
     clearLeaves(start, adj, stride, even); // the compiled sweep left its other rows zero
   }
   batchForward(n, start, inputs, ops, a, b, val, stride, even);
   for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
   batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
+}
+
+/** True when a lane [0, even) of the first `count` adjoint rows is NaN. */
+function nanInRows(adj: usize, count: i32, stride: i32, even: i32): bool {
+  const row = <usize>stride << 3;
+  const end = <usize>even << 3;
+  let seen = f64x2.splat(0.0);
+  for (let i = 0; i < count; i++) {
+    const p = adj + <usize>i * row;
+    for (let o: usize = 0; o < end; o += 16) {
+      const v = v128.load(p + o);
+      seen = v128.or(seen, f64x2.ne(v, v));
+    }
+  }
+  return v128.any_true(seen);
 }
 
 /** Zeroes lanes [0, even) of the leaves' adjoint rows: the only lanes a block wrote. */
@@ -114,7 +132,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, scale, rev);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, scale, rev, false);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {
@@ -124,6 +142,13 @@ export function batchSumGrad(
       store<f64>(gsum + (<usize>i << 3), load<f64>(gsum + (<usize>i << 3)) + s);
     }
     clearLeaves(start, adj, stride, even);
+  }
+  if (rev != 0) {
+    // Compiled sweeps: a NaN in the gradient may be a product the zero rule makes 0 (see above).
+    for (let i = 0; i < inputs; i++) {
+      const g = load<f64>(gsum + (<usize>i << 3));
+      if (g != g) return batchSumGrad(n, start, inputs, d, ops, a, b, val, adj, stride, theta, rows, count, out, gsum, scale, 0);
+    }
   }
   return total;
 }
@@ -138,7 +163,7 @@ export function batchGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, rev);
+    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, rev, true);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);

@@ -39,7 +39,7 @@ export interface BatchSweeps {
   dispose(): void;
 }
 
-// Types: the forward sweep (i32) → (); the gradient sweep (i32) → i32 (its NaN flag); the math imports.
+// Types: the sweeps (i32) → (); type 1 unused (kept so the indices below stay); the math imports.
 /**
  * Tapes up to this size get compiled batch sweeps. Each sweep is one function (a loop over lane
  * pairs around the whole tape, ≈ 60–110 bytes per node), and V8 refuses functions over 7,654,321

@@ -10,8 +10,8 @@
  *
  * The measure of work is node evaluations: a call adds its tape's node count, a batch call that
  * times its points. Compiling costs about AUTO_FIXED + AUTO_PER_NODE·n of them (bench rows
- * jit-compile-*, 2026-12-03: ≈ 55 µs fixed — module compile and instantiation — plus ≈ 0.5 µs per
- * node, against the interpreter's ≈ 2.3 ns per node of a gradient), so a tape of n nodes compiles
+ * jit-compile-*, 2026-12-03: ≈ 35–55 µs fixed — module compile and instantiation — plus 0.2–0.8 µs
+ * per node, against the interpreter's ≈ 2.3 ns per node of a gradient), so a tape of n nodes compiles
  * after about 24,000/n + 220 calls: the seed's 5 nodes after ≈ 5,000 calls, Rosenbrock's 9k after
  * ≈ 220, a meanGrad over 1,024 points on its first call. Past AUTO_MAX_NODES the code no longer
  * pays: measured on Rosenbrock, compiled/interpreted 0.19 at 9k nodes, 0.37 at 270k, 5.4 at 900k

@@ -66,7 +66,7 @@ function loadData(inputs: i32, d: i32, rows: usize, lanes: i32, val: usize, stri
  *  adj must be all zero on entry; afterwards only lanes [0, even) of the leaves' rows [0, start)
  *  are non-zero — the caller reads them and calls clearLeaves. */
 function gradientBlock(
-  n: i32, start: i32, inputs: i32, reduce: bool, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
+  n: i32, start: i32, inputs: i32, ops: usize, a: usize, b: usize, val: usize, adj: usize, stride: i32,
   lanes: i32, even: i32, out: i32, seed: f64, rev: u32, checkLanes: bool,
 ): void {
   const row = <usize>stride << 3;
@@ -79,7 +79,7 @@ function gradientBlock(
   }
   batchForward(n, start, inputs, ops, a, b, val, stride, even);
   for (let l = 0; l < lanes; l++) store<f64>(pseed + (<usize>l << 3), seed);
-  batchReverse(n, start, inputs, reduce, ops, a, b, val, adj, stride, even);
+  batchReverse(n, start, inputs, false, ops, a, b, val, adj, stride, even); // per-lane sums: see batchSumGrad
 }
 
 /** True when a lane [0, even) of the first `count` adjoint rows is NaN. */
@@ -132,7 +132,7 @@ export function batchSumGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, scale, rev, false);
+    gradientBlock(n, start, inputs, ops, a, b, val, adj, stride, lanes, even, out, scale, rev, false);
     const pv = val + <usize>out * row;
     for (let l = 0; l < lanes; l++) total += load<f64>(pv + (<usize>l << 3)) * scale;
     for (let i = 0; i < inputs; i++) {
@@ -163,7 +163,7 @@ export function batchGrad(
   for (let first = 0; first < count; first += stride) {
     const lanes = min(stride, count - first);
     const even = loadData(inputs, d, rows + (<usize>first * <usize>d << 3), lanes, val, stride);
-    gradientBlock(n, start, inputs, false, ops, a, b, val, adj, stride, lanes, even, out, 1.0, rev, true);
+    gradientBlock(n, start, inputs, ops, a, b, val, adj, stride, lanes, even, out, 1.0, rev, true);
     memory.copy(values + (<usize>first << 3), val + <usize>out * row, <usize>lanes << 3);
     for (let l = 0; l < lanes; l++) {
       const dst = grads + (<usize>(first + l) * <usize>inputs << 3);

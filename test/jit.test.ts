@@ -387,6 +387,25 @@ describe('jit: "auto"', () => {
   });
 });
 
+describe("batch sweeps too large for one wasm function", () => {
+  it("stay with the kernels, jit: true included: no error, the interpreter's numbers", () => {
+    // pow has no two-lane form: ≈ 240 bytes per node of batch sweep, past V8's 7.65 MB below 50,000 nodes.
+    const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => {
+      let s = p[0]!;
+      for (let i = 0; i < 20_000; i++) s = s.mul(d[0]!).pow(p[1]!);
+      return s;
+    };
+    const jit = compile({ params: 2, data: 1, jit: true }, fn);
+    const interp = compile({ params: 2, data: 1, jit: false }, fn);
+    expect(jit.size).toBeLessThan(50_000);
+    const rows = Float64Array.from({ length: 100 }, (_, i) => 1 + i / 1000);
+    for (let k = 0; k < 2; k++) same(jit.meanGrad([1.01, 1], rows).grad, interp.meanGrad([1.01, 1], rows).grad, `meanGrad, call ${k}`);
+    expect(jit.jit).toBe(true); // the single-point entries are compiled
+    jit.dispose();
+    interp.dispose();
+  });
+});
+
 describe("dispose", () => {
   it("frees the compiled code's memory (the batch sweeps' scratch area) and table slots", () => {
     const fn = (p: ReturnType<typeof constant>[], d: ReturnType<typeof constant>[]) => sin(p[0]!.mul(d[0]!)).add(p[1]!.square());

@@ -20,11 +20,10 @@
 import { OP } from "../ops.js";
 import type { Tape } from "../tape.js";
 import { blockLanes } from "../engine/wasm-batch.js";
-import { memoryType, wasmModule } from "../wasm/module.js";
+import { kernels, memoryType, wasmModule } from "../wasm/module.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 import { workerLayout } from "./worker-layout.js";
 import { batchModule } from "../jit/batch-module.js";
-import { kernels } from "../wasm/module.js";
 
 /**
  * The workers' compiled batch sweeps: one module for the addresses every worker uses (their

@@ -107,7 +107,7 @@ export class WasmEngine implements Engine {
       throw error;
     }
     try {
-      this.jitTier = new JitTier(jit, n, () => jitCompile(tape, { val: this.val, der: this.der, u: this.u }, this.k, jit === true));
+      this.jitTier = new JitTier(jit, n, () => jitCompile(tape, { val: this.val, der: this.der, u: this.u }, this.k));
     } catch (error) {
       heap.release(this.block);
       this.block = -1;
@@ -304,14 +304,12 @@ export class WasmEngine implements Engine {
       this.batchState = new WasmBatch(this.k, this.heap, this.tape, { op: this.op, a: this.a, b: this.b, outs: this.outs });
     }
     const state = this.batchState;
-    const compiled = this.n <= BATCH_MAX_NODES && (this.jitTier.code ?? this.jitTier.tick(count)) !== null;
-    if (state.sweeps === null && !this.batchCompileFailed && compiled) {
-      try {
-        state.sweeps = compileBatch(this.tape, state.addresses, this.k, this.heap);
-      } catch (error) {
-        this.batchCompileFailed = true; // the interpreter goes on
-        if (this.jitTier.strict) throw error;
-      }
+    const active = (this.jitTier.code ?? this.jitTier.tick(count)) !== null; // every batch call counts
+    // Compiled sweeps run at the state's full stride: a call of fewer points runs narrower, on the
+    // kernels, so the sweeps are made when a call would use them. One attempt (null: stay interpreted).
+    if (active && state.sweeps === null && !this.batchCompileFailed && this.n <= BATCH_MAX_NODES && count >= state.stride) {
+      state.sweeps = compileBatch(this.tape, state.addresses, this.k, this.heap);
+      if (state.sweeps === null) this.batchCompileFailed = true;
     }
     return state;
   }

@@ -35,19 +35,21 @@ export interface BatchSweeps {
   readonly reverse: number;
   /** The stride the code was compiled for: calls at another stride use the interpreter. */
   readonly stride: number;
-  readonly codeBytes: number;
   dispose(): void;
 }
 
-// Types: the sweeps (i32) → (); type 1 unused (kept so the indices below stay); the math imports.
 /**
  * Tapes up to this size get compiled batch sweeps. Each sweep is one function (a loop over lane
- * pairs around the whole tape, ≈ 60–110 bytes per node), and V8 refuses functions over 7,654,321
- * bytes; larger tapes replay their batches with the kernels, compiled single-point entries or not.
+ * pairs around the whole tape, ≈ 60–110 bytes per node, up to ≈ 240 for ops without a two-lane
+ * form), and V8 refuses functions over 7,654,321 bytes: build() checks the real size, this bound
+ * only spares larger tapes the code generation. Their batches replay with the kernels.
  */
 export const BATCH_MAX_NODES = 50_000;
 
-const TYPES = [[[I32], []], [[I32], [I32]], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
+// Types: the sweeps (i32) → (); the math imports by arity; the two-lane functions (v128) → v128.
+const TYPES = [[[I32], []], [[F64], [F64]], [[F64, F64], [F64]], [[V128], [V128]]] as const;
+/** V8 refuses a function body over 7,654,321 bytes; a margin below it. */
+const MAX_FUNCTION_BYTES = 7_500_000;
 
 /** Table slots given back by disposed functions, reused before the table grows. */
 const freeSlots = new WeakMap<WebAssembly.Table, number[]>();
@@ -68,10 +70,6 @@ function usesTwoLane(e: JitExpr | null, names: Set<string>): void {
   }
 }
 
-export function batchBytes(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): Uint8Array {
-  return build(tape, at, memory).bytes;
-}
-
 /** The compiled module and the kernels' exports it imports (by name, module "m", beside "memory"): for a worker's memory. */
 export function batchModule(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): { module: WebAssembly.Module; imports: string[] } {
   const { bytes, names } = build(tape, at, memory);
@@ -89,8 +87,8 @@ function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Mem
   }
   const names = [...math.names, ...twoLane];
   const imports = [
-    ...math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 2 : 3 })),
-    ...[...twoLane].map((name) => ({ name, type: 4 })),
+    ...math.names.map((name, k) => ({ name, type: math.arity[k] === 1 ? 1 : 2 })),
+    ...[...twoLane].map((name) => ({ name, type: 3 })),
   ];
   const index = new Map(names.map((name, k) => [name, k]));
   const base = imports.length;
@@ -99,7 +97,12 @@ function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Mem
     functions: { indexOf: (name) => index.get(name)! },
     zmul: base,
   };
-  const functions: FunctionBody[] = [zmulFunction(3), batchForwardFunction(plan, layout), batchGradFunction(plan, layout)];
+  const functions: FunctionBody[] = [zmulFunction(2), batchForwardFunction(plan, layout), batchGradFunction(plan, layout)];
+  // One function per sweep (a loop around the whole tape): past V8's limit the batches stay with
+  // the kernels. Ops without a two-lane form write ≈ 240 bytes per node, so no node count is a bound.
+  for (const f of functions) {
+    if (f.code.length > MAX_FUNCTION_BYTES) throw new Error(`the batch sweep is ${f.code.length} bytes, over V8's ${MAX_FUNCTION_BYTES}`);
+  }
   const bytes = writeModule({
     types: TYPES.map(([p, r]) => [p, r]),
     imports,
@@ -110,34 +113,48 @@ function build(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Mem
   return { bytes, names };
 }
 
-/** Compiles the batch sweeps and puts them into the kernels' table. */
-export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels, heap: Heap): BatchSweeps {
+/**
+ * Compiles the batch sweeps and puts them into the kernels' table; null where they cannot be (a
+ * sweep over V8's function size, an engine that refuses the module): the batches then stay with
+ * the kernels, which compute the same numbers. Never an error for the caller, jit: true included —
+ * compile() already compiled the single-point entries, and this is a second, optional module.
+ */
+export function compileBatch(tape: Tape, at: BatchAddresses, kernels: Kernels, heap: Heap): BatchSweeps | null {
   const n = tape.op.length;
-  const scratch = heap.alloc(32 * n);
-  let bytes: Uint8Array;
-  let names: string[];
-  let instance: WebAssembly.Instance;
-  try {
-    ({ bytes, names } = build(tape, { ...at, valScratch: scratch, adjScratch: scratch + 16 * n }, kernels.memory));
-    const exported = kernels as unknown as Record<string, unknown>;
-    const fns: Record<string, unknown> = { memory: kernels.memory };
-    for (const name of names) fns[name] = exported[name];
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: fns as WebAssembly.ModuleImports });
-  } catch (error) {
-    heap.release(scratch);
-    throw error;
-  }
+  let scratch = -1;
   const table = kernels.table;
   let free = freeSlots.get(table);
   if (free === undefined) freeSlots.set(table, (free = []));
-  const slot = (): number => free!.pop() ?? table.grow(1);
-  const forward = slot();
-  const reverse = slot();
-  table.set(forward, instance.exports.forward as never);
-  table.set(reverse, instance.exports.reverse as never);
+  const slots: number[] = [];
+  let forward: number;
+  let reverse: number;
+  try {
+    scratch = heap.alloc(32 * n);
+    const { bytes, names } = build(tape, { ...at, valScratch: scratch, adjScratch: scratch + 16 * n }, kernels.memory);
+    const exported = kernels as unknown as Record<string, unknown>;
+    const fns: Record<string, unknown> = { memory: kernels.memory };
+    for (const name of names) fns[name] = exported[name];
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), { m: fns as WebAssembly.ModuleImports });
+    const slot = (): number => {
+      const s = free!.pop() ?? table.grow(1);
+      slots.push(s);
+      return s;
+    };
+    forward = slot();
+    reverse = slot();
+    table.set(forward, instance.exports.forward as never);
+    table.set(reverse, instance.exports.reverse as never);
+  } catch {
+    for (const s of slots) {
+      table.set(s, null);
+      free.push(s);
+    }
+    if (scratch >= 0) heap.release(scratch);
+    return null;
+  }
   let live = true;
   return {
-    forward, reverse, stride: at.stride, codeBytes: bytes.length,
+    forward, reverse, stride: at.stride,
     dispose() {
       if (!live) return;
       live = false;

@@ -45,8 +45,6 @@ export interface JitCode {
   vjp(): number;
   /** Values and tangents; input tangents read from the tangent region's first slots, outputs' tangents left there. */
   jvp(): number;
-  /** Bytes of the module's binary (what V8 compiles). */
-  readonly codeBytes: number;
 }
 
 // Type indices: chunks and eval () → (); grad, vjp, jvp () → i32 (the NaN flag, zero-rule.ts); the
@@ -180,7 +178,7 @@ function instantiate(bytes: Uint8Array, math: MathImports, kernels: Kernels): Re
  * function at its first call, with its baseline compiler, and optimises hot ones in the background);
  * the jvp module on the first jvp — most functions never take one, and it is 40% of the codegen.
  */
-export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels, strict: boolean): JitCode {
+export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels): JitCode {
   const { bytes, math, plan } = jitBytes(tape, at, kernels.memory, "reverse");
   const e = instantiate(bytes, math, kernels) as unknown as Pick<JitCode, "eval" | "grad" | "vjp">;
   let jvp: (() => number) | null = null;
@@ -193,15 +191,14 @@ export function jitCompile(tape: Tape, at: JitAddresses, kernels: Kernels, stric
         try {
           const t = jitBytes(tape, at, kernels.memory, "tangent", plan);
           jvp = (instantiate(t.bytes, t.math, kernels) as unknown as Pick<JitCode, "jvp">).jvp;
-          (code as { codeBytes: number }).codeBytes += t.bytes.length;
-        } catch (error) {
-          if (strict) throw error;
-          jvp = () => 1; // "auto": the flag sends every jvp to the interpreter
+        } catch {
+          // A second, optional module (jit: true compiled eval/grad/vjp in compile()): where it
+          // cannot be made, the flag sends every jvp to the interpreter, which computes the same.
+          jvp = () => 1;
         }
       }
       return jvp();
     },
-    codeBytes: bytes.length,
   };
   return code;
 }

@@ -2,11 +2,11 @@
  * What the JIT decides about a tape before it writes any code: which nodes each sweep needs, where
  * every value, tangent and adjoint lives, and how the tape is cut into functions.
  *
- * Storage. Every value is stored to the engine's value region (val + 8·i, the interpreter's layout),
- * because the reverse sweep and the caller read values from there. A value whose forward readers
- * are all within WINDOW nodes after it, in the same chunk, is also kept in a local for them; so is
- * an adjoint whose contributions all come within WINDOW nodes (of the node, or for an input, of each
- * other). Everything else lives in linear memory at a constant address. Why: one local per node
+ * Storage. A value whose forward readers are all within WINDOW nodes after it, in the same chunk,
+ * is kept in a local for them; so is an adjoint whose contributions all come within WINDOW nodes (of
+ * the node, or for an input, of each other). A value is stored to the engine's value region (val +
+ * 8·i, the interpreter's layout) where something reads it from there (`stored`: the reverse sweep,
+ * far readers, the caller for outputs); other adjoints live in linear memory at constant addresses. Why: one local per node
  * made V8's baseline compiler superlinear (150–240 ms for 9k nodes, measured in the prototype), a
  * bounded window keeps the live locals below ~2·WINDOW whatever the tape, and the values that
  * escape the window are reloaded from L1-resident memory at one load each.
@@ -69,9 +69,6 @@ export interface JitPlan {
   /** The op codes on the tape (for the math imports). */
   readonly codes: ReadonlySet<number>;
 }
-
-/** The chunk of a computed node. */
-export const chunkOf = (plan: JitPlan, i: number): number => Math.floor((i - plan.start) / CHUNK);
 
 // Per op code, from the rules: how many operands the forward sweep reads (3 for select: condition
 // and both branches via BRANCHES), and whether adjoint goes to operand a, to b. Tables, not rule

@@ -44,13 +44,10 @@ export class JitTier {
   private work = 0;
   private readonly budget: number;
   private readonly auto: boolean;
-  /** jit: true: a tape that cannot be compiled is an error, not a fallback. */
-  readonly strict: boolean;
 
   constructor(option: JitOption, private readonly nodes: number, private readonly compile: () => JitCode) {
     this.auto = option === "auto" && nodes <= AUTO_MAX_NODES;
     this.budget = AUTO_FIXED + AUTO_PER_NODE * nodes;
-    this.strict = option === true;
     if (option === true) {
       try {
         this.code = compile();

@@ -150,26 +150,31 @@ export function describeGraph(g: Graph): string {
   return `compile((xs) => {\n${lines.join("\n")}\n  return [${outs.join(", ")}];\n}, { inputs: ${g.inputs} })`;
 }
 
+/** Appends the value of each node to `vals` (which holds the inputs first), through the public API. */
+export function replayNodes(nodes: readonly GNode[], vals: Var[]): void {
+  const get = (r: Ref): Var | number => ("c" in r ? r.c : vals[r.v]!);
+  const getVar = (r: Ref): Var => ("c" in r ? tg.constant(r.c) : vals[r.v]!);
+  for (const n of nodes) {
+    const [a, b, c] = n.args;
+    let v: Var;
+    switch (n.op) {
+      case "powc": v = tg.pow(getVar(a!), (b as { c: number }).c); break;
+      case "pow": v = tg.pow(getVar(a!), getVar(b!)); break;
+      case "select": v = tg.select(get(a!), get(b!), get(c!)); break;
+      default: {
+        const fn = (tg as unknown as Record<string, (...args: Array<Var | number>) => Var>)[n.op]!;
+        v = n.args.length === 1 ? fn(getVar(a!)) : fn(get(a!), get(b!));
+      }
+    }
+    vals.push(v);
+  }
+}
+
 /** Builds the graph through the public API (constants as numbers, pow's exponent a Var). */
 export function builder(g: Graph): (xs: Var[]) => Var[] {
   return (xs: Var[]) => {
     const vals: Var[] = [...xs];
-    const get = (r: Ref): Var | number => ("c" in r ? r.c : vals[r.v]!);
-    const getVar = (r: Ref): Var => ("c" in r ? tg.constant(r.c) : vals[r.v]!);
-    for (const n of g.nodes) {
-      const [a, b, c] = n.args;
-      let v: Var;
-      switch (n.op) {
-        case "powc": v = tg.pow(getVar(a!), (b as { c: number }).c); break;
-        case "pow": v = tg.pow(getVar(a!), getVar(b!)); break;
-        case "select": v = tg.select(get(a!), get(b!), get(c!)); break;
-        default: {
-          const fn = (tg as unknown as Record<string, (...args: Array<Var | number>) => Var>)[n.op]!;
-          v = n.args.length === 1 ? fn(getVar(a!)) : fn(get(a!), get(b!));
-        }
-      }
-      vals.push(v);
-    }
+    replayNodes(g.nodes, vals);
     return g.outputs.map((o) => vals[o]!);
   };
 }

@@ -12,7 +12,7 @@ import * as tg from "../src/index.js";
 import type { Compiled, Var } from "../src/index.js";
 import { autoCalls } from "../src/jit/tier.js";
 import { CHUNK } from "../src/jit/plan.js";
-import { BINARY, COMPARE, CONSTANTS, EXPONENTS, UNARY, randomPoint, fmt, type GNode, type Ref } from "./fuzz-graphs.js";
+import { BINARY, COMPARE, CONSTANTS, EXPONENTS, UNARY, randomPoint, fmt, replayNodes, type GNode, type Ref } from "./fuzz-graphs.js";
 import { rng } from "./helpers.js";
 
 const COUNT = Number(process.env.JIT_STRESS ?? 1);
@@ -141,22 +141,7 @@ function bigGraph(random: () => number, size: number, params: number, data: numb
 function build(g: SGraph): (p: Var[], d: Var[]) => Var[] {
   return (p: Var[], d: Var[]) => {
     const vals: Var[] = [...p, ...d];
-    const get = (r: Ref): Var | number => ("c" in r ? r.c : vals[r.v]!);
-    const getVar = (r: Ref): Var => ("c" in r ? tg.constant(r.c) : vals[r.v]!);
-    for (const n of g.nodes) {
-      const [a, b, c] = n.args;
-      let v: Var;
-      switch (n.op) {
-        case "powc": v = tg.pow(getVar(a!), (b as { c: number }).c); break;
-        case "pow": v = tg.pow(getVar(a!), getVar(b!)); break;
-        case "select": v = tg.select(get(a!), get(b!), get(c!)); break;
-        default: {
-          const fn = (tg as unknown as Record<string, (...args: Array<Var | number>) => Var>)[n.op]!;
-          v = n.args.length === 1 ? fn(getVar(a!)) : fn(get(a!), get(b!));
-        }
-      }
-      vals.push(v);
-    }
+    replayNodes(g.nodes, vals);
     return g.outputs.map((o) => ("c" in o ? tg.constant(o.c) : vals[o.v]!));
   };
 }

@@ -341,10 +341,8 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
     started[j] = 1;
   };
 
-  let node = 0;
   for (let i = plan.n - 1; i >= plan.start; i--) {
     if (plan.flows[i] === 0 || started[i] === 0) continue; // no contribution reached it: adjoint 0
-    node = i;
     const op = tape.op[i]!;
     if (adjLocal[i]! >= 0) {
       w.localGet(adjLocal[i]!);

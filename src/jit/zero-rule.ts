@@ -57,7 +57,22 @@ export function unitPartial(e: JitExpr): number {
 export function flagNaNRange(w: ByteWriter, address: number, count: number, flag: number): void {
   const pairs = Math.floor(count / 2);
   const index = flag + 1;
-  if (pairs > 0) {
+  if (pairs > 0 && pairs <= 4) {
+    // A few pairs: straight-line (a seed-size gradient's check, where a loop's overhead shows).
+    for (let k = 0; k < pairs; k++) {
+      w.i32Const(0);
+      w.simd(Simd.load);
+      w.byte(4);
+      w.u32(address + 16 * k);
+      w.localTee(flag + 2);
+      w.localGet(flag + 2);
+      w.simd(Simd.f64x2Ne);
+      w.simd(Simd.anyTrue);
+      w.localGet(flag);
+      w.op(O.i32Or);
+      w.localSet(flag);
+    }
+  } else if (pairs > 0) {
     w.i32Const(0);
     w.localSet(index);
     w.op(O.loop);

@@ -24,6 +24,7 @@ import type { MathImports } from "./emit-expr.js";
 import { emitPerLane, emitSimd, LaneOperands, simdable, type SimdFunctionIndex, type SimdOperands } from "./emit-simd.js";
 import { LocalPool } from "./locals.js";
 import { adjointTargets, forwardReads, readMask, type JitPlan } from "./plan.js";
+import { computes } from "./emit-forward.js";
 import { ByteWriter, F64, I32, Op, Simd, V128, VOID, type FunctionBody } from "./wasm-writer.js";
 import { unitPartial } from "./zero-rule.js";
 
@@ -123,11 +124,6 @@ function pairLoop(w: ByteWriter, body: ByteWriter): void {
   w.loopBack(OFF, 16, END, false);
 }
 
-function computes(plan: JitPlan, i: number): boolean {
-  const op = plan.tape.op[i]!;
-  return plan.needed[i] === 1 && op !== K.CONST && op !== K.BRANCHES;
-}
-
 /** Loads the operands node i's rule reads into scratch locals (or names their value locals). */
 function loadOperands(w: ByteWriter, values: PairValues, i: number, reads: Int32Array, scratch: readonly number[], count: number): void {
   for (let r = 0; r < count; r++) {
@@ -143,38 +139,6 @@ function loadOperands(w: ByteWriter, values: PairValues, i: number, reads: Int32
     if (r === 0) values.a = scratch[0]!;
     else values.b = scratch[1]!;
   }
-}
-
-/**
- * The computed nodes whose values the reverse sweep reads (operands its partials read, values its
- * rules read as v, selects' conditions): the forward sweep stores these to the scratch area, the
- * rest only where a forward reader is out of the window. Stores are what bounds a pair's sweep (one
- * per cycle): storing every value measured slower than the kernels on the MLP.
- */
-export function reverseReads(plan: JitPlan): Uint8Array {
-  const tape = plan.tape;
-  const marks = new Uint8Array(plan.n);
-  for (let i = plan.start; i < plan.n; i++) {
-    if (plan.flows[i] === 0) continue;
-    const op = tape.op[i]!;
-    if (op === K.SELECT) {
-      marks[tape.a[i]!] = 1;
-      continue;
-    }
-    const rule = RULES[op];
-    if (rule === null || rule === undefined) continue;
-    const ia = tape.a[i]!;
-    const ib = tape.b[i]!;
-    const da = rule.da !== null && plan.flows[ia] === 1 ? rule.da : null;
-    const db = rule.arity === 2 && rule.db !== null && plan.flows[ib] === 1 ? rule.db : null;
-    for (const p of [da, db]) {
-      if (p === null || unitPartial(p) !== 0) continue;
-      if (readsOperand(p, "a")) marks[ia] = 1;
-      if (readsOperand(p, "b")) marks[ib] = 1;
-      if (readsOperand(p, "v")) marks[i] = 1;
-    }
-  }
-  return marks;
 }
 
 /** Emits one pair's forward sweep into `body`: values to locals, the scratch area (where `store` or a far reader wants them) and, for outputs, their rows. */
@@ -266,7 +230,9 @@ export function batchGradFunction(plan: JitPlan, layout: BatchLayout): FunctionB
   const body = new ByteWriter(112 * plan.n + 64);
   const w = body;
   const values = new PairValues(plan, layout, pool, prologue);
-  emitPairForward(plan, layout, body, pool, values, reverseReads(plan));
+  // Only what the reverse sweep reads is stored (plan.ts reverseRead), beside far readers: stores
+  // bound a pair's sweep (one per cycle), and storing every value was slower than the kernels.
+  emitPairForward(plan, layout, body, pool, values, plan.reverseRead);
   const G = pool.take();
   const XA = pool.take();
   const XB = pool.take();

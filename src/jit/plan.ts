@@ -62,6 +62,8 @@ export interface JitPlan {
    * condition), a forward reader lies outside the window, or it is an output.
    */
   readonly stored: Uint8Array;
+  /** The part of `stored` the reverse sweep wants (the batch sweeps, which keep values apart, read it). */
+  readonly reverseRead: Uint8Array;
   /** For a node in valueLocal: its last forward reader. */
   readonly lastRead: Int32Array;
   /** For an input in adjointLocal: the last node (lowest index) that contributes to its adjoint. */
@@ -204,6 +206,7 @@ export function planTape(tape: Tape): JitPlan {
     tape, n, start, chunks: Math.max(1, Math.ceil((n - start) / CHUNK)), needed, flows, output,
     valueLocal: new Uint8Array(n), tangentLocal: new Uint8Array(n), adjointLocal: new Uint8Array(n), lastRead, lastContribution, codes,
     stored: new Uint8Array(n),
+    reverseRead: new Uint8Array(n),
   };
   for (let j = start; j < n; j++) {
     if (needed[j] === 0 || op[j] === CONST || op[j] === K.BRANCHES) continue;
@@ -222,14 +225,15 @@ export function planTape(tape: Tape): JitPlan {
     if (flows[i] === 0) continue;
     const code = op[i]!;
     if (code === SELECT) {
-      plan.stored[a[i]!] = 1;
+      plan.reverseRead[a[i]!] = 1;
       continue;
     }
     const mask = (TO_A[code] === 1 && flows[a[i]!] === 1 ? DA_READS[code]! : 0) | (TO_B[code] === 1 && flows[b[i]!] === 1 ? DB_READS[code]! : 0);
-    if ((mask & 1) !== 0) plan.stored[a[i]!] = 1;
-    if ((mask & 2) !== 0) plan.stored[b[i]!] = 1;
-    if ((mask & 4) !== 0) plan.stored[i] = 1;
+    if ((mask & 1) !== 0) plan.reverseRead[a[i]!] = 1;
+    if ((mask & 2) !== 0) plan.reverseRead[b[i]!] = 1;
+    if ((mask & 4) !== 0) plan.reverseRead[i] = 1;
   }
+  for (let j = 0; j < n; j++) plan.stored[j] |= plan.reverseRead[j]!;
   for (let j = 0; j < n; j++) {
     if (flows[j] === 0 || output[j] === 1) continue;
     const first = firstContribution[j]!;

@@ -49,6 +49,18 @@ export function unitPartial(e: JitExpr): number {
   return e.kind === "num" && (e.value === 1 || e.value === -1) ? e.value : 0;
 }
 
+/** flag |= any_true(v ≠ v) for the pair v at `offset` plus the address on the stack (local flag + 2: a v128). */
+function flagPairAt(w: ByteWriter, offset: number, flag: number): void {
+  w.v128Mem(Simd.load, offset);
+  w.localTee(flag + 2);
+  w.localGet(flag + 2);
+  w.simd(Simd.f64x2Ne);
+  w.simd(Simd.anyTrue);
+  w.localGet(flag);
+  w.op(O.i32Or);
+  w.localSet(flag);
+}
+
 /**
  * flag |= any of the `count` f64 at `address` (16-byte aligned) is NaN: a loop over f64x2 pairs
  * (x ≠ x lane-wise, or-ed), then the odd last one. Uses the locals after `flag`: flag + 1 an i32
@@ -61,36 +73,17 @@ export function flagNaNRange(w: ByteWriter, address: number, count: number, flag
     // A few pairs: straight-line (a seed-size gradient's check, where a loop's overhead shows).
     for (let k = 0; k < pairs; k++) {
       w.i32Const(0);
-      w.simd(Simd.load);
-      w.byte(4);
-      w.u32(address + 16 * k);
-      w.localTee(flag + 2);
-      w.localGet(flag + 2);
-      w.simd(Simd.f64x2Ne);
-      w.simd(Simd.anyTrue);
-      w.localGet(flag);
-      w.op(O.i32Or);
-      w.localSet(flag);
+      flagPairAt(w, address + 16 * k, flag);
     }
   } else if (pairs > 0) {
     w.i32Const(0);
     w.localSet(index);
     w.op(O.loop);
     w.byte(VOID);
-    // flag |= any_true(v ≠ v), v = the pair at address + 16·index
     w.localGet(index);
     w.i32Const(16);
     w.op(O.i32Mul);
-    w.simd(Simd.load);
-    w.byte(4);
-    w.u32(address);
-    w.localTee(flag + 2);
-    w.localGet(flag + 2);
-    w.simd(Simd.f64x2Ne);
-    w.simd(Simd.anyTrue);
-    w.localGet(flag);
-    w.op(O.i32Or);
-    w.localSet(flag);
+    flagPairAt(w, address, flag);
     w.loopBack(index, 1, pairs, true);
   }
   if (count % 2 === 1) {

@@ -70,6 +70,11 @@ function usesTwoLane(e: JitExpr | null, names: Set<string>): void {
   }
 }
 
+/** The module's bytes (bench/jit-sizes.ts reports their size per node). */
+export function batchBytes(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): Uint8Array {
+  return build(tape, at, memory).bytes;
+}
+
 /** The compiled module and the kernels' exports it imports (by name, module "m", beside "memory"): for a worker's memory. */
 export function batchModule(tape: Tape, at: BatchAddresses & Scratch, memory: WebAssembly.Memory): { module: WebAssembly.Module; imports: string[] } {
   const { bytes, names } = build(tape, at, memory);

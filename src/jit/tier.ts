@@ -14,8 +14,9 @@
  * per node, against the interpreter's ≈ 2.3 ns per node of a gradient), so a tape of n nodes compiles
  * after about 24,000/n + 220 calls: the seed's 5 nodes after ≈ 5,000 calls, Rosenbrock's 9k after
  * ≈ 220, a meanGrad over 1,024 points on its first call. Past AUTO_MAX_NODES the code no longer
- * pays: measured on Rosenbrock, compiled/interpreted 0.19 at 9k nodes, 0.37 at 270k, 5.4 at 900k
- * (V8's optimising compiler had not finished 65 MB of code a second later; the baseline code runs).
+ * pays: on Rosenbrock (`npx tsx bench/jit-sizes.ts`) compiled/interpreted was 0.16–0.19 at 9k nodes,
+ * at most 0.5 up to 270k, 3.9–5.2 at 900k (V8's optimising compiler has not finished the code by
+ * then; its baseline code runs).
  */
 import type { JitCode } from "./jit-module.js";
 import type { JitOption } from "./option.js";
